@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Pamoja.Web.Data;
+
+public static class DataModule
+{
+    /// PostgreSQL for everything: one NpgsqlDataSource (pooled) shared by EF Core and raw SQL.
+    /// PAMOJA_DATABASE_URL wins over ConnectionStrings:Pamoja.
+    public static WebApplicationBuilder AddData(this WebApplicationBuilder builder)
+    {
+        var raw = builder.Configuration["PAMOJA_DATABASE_URL"] is { Length: > 0 } url
+            ? url
+            : builder.Configuration.GetConnectionString("Pamoja");
+        if (string.IsNullOrWhiteSpace(raw))
+            throw new InvalidOperationException(
+                "No database configured: set PAMOJA_DATABASE_URL (postgres://user:password@host:5432/db) or ConnectionStrings__Pamoja.");
+
+        var dataSource = new NpgsqlDataSourceBuilder(DatabaseUrl.ToConnectionString(raw))
+        {
+            Name = "pamoja",
+        }.Build();
+        builder.Services.AddSingleton(dataSource);
+        builder.Services.AddDbContext<AppDbContext>(o => o.UseNpgsql(dataSource));
+
+        builder.Services.AddSingleton<MigrationRunner>();
+        builder.Services.AddHostedService<MigrateOnStartup>();
+
+        builder.Services.AddDataProtection().SetApplicationName("Pamoja");
+        builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
+            new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new PostgresXmlRepository(sp.GetRequiredService<NpgsqlDataSource>())));
+        return builder;
+    }
+}

@@ -1,0 +1,78 @@
+using System.Threading.RateLimiting;
+
+namespace Pamoja.Web.Http;
+
+public sealed class RateLimitOptions
+{
+    public int SignInPerIpPerMinute { get; set; } = 20;
+    public int SignInPerLoginPerMinute { get; set; } = 10;
+    public int ResetPerIpPerHour { get; set; } = 10;
+    public int ResetPerLoginPerHour { get; set; } = 3;
+}
+
+public enum AuthAction { SignIn, PasswordReset }
+
+/// Rate limits on the doors attackers knock on: per client IP (spraying many accounts) and per
+/// login (guessing one account's password or reset code). The login is only known once the
+/// body is read, so pages and endpoints ask here explicitly instead of through middleware.
+/// Limits are per app instance (in memory); see docs/operations.md for what that means at scale.
+public sealed class AuthThrottle : IDisposable
+{
+    private readonly PartitionedRateLimiter<string> _signInByIp, _signInByLogin, _resetByIp, _resetByLogin;
+
+    public AuthThrottle(Microsoft.Extensions.Options.IOptions<RateLimitOptions> options)
+    {
+        var o = options.Value;
+        _signInByIp = Create(o.SignInPerIpPerMinute, TimeSpan.FromMinutes(1));
+        _signInByLogin = Create(o.SignInPerLoginPerMinute, TimeSpan.FromMinutes(1));
+        _resetByIp = Create(o.ResetPerIpPerHour, TimeSpan.FromHours(1));
+        _resetByLogin = Create(o.ResetPerLoginPerHour, TimeSpan.FromHours(1));
+    }
+
+    /// Null when the attempt may go ahead; otherwise how long the caller should wait.
+    public TimeSpan? TryAcquire(AuthAction action, HttpContext context, string? login)
+    {
+        var (byIp, byLogin) = action == AuthAction.SignIn ? (_signInByIp, _signInByLogin) : (_resetByIp, _resetByLogin);
+        var ip = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (Denied(byIp, ip) is { } wait)
+            return wait;
+        if (!string.IsNullOrWhiteSpace(login))
+        {
+            var key = login.Trim().ToLowerInvariant();
+            if (Denied(byLogin, key.Length > 256 ? key[..256] : key) is { } waitLogin)
+                return waitLogin;
+        }
+        return null;
+    }
+
+    public static IResult TooManyRequests(HttpContext context, TimeSpan retryAfter)
+    {
+        SetRetryAfter(context, retryAfter);
+        return ApiProblems.Status(StatusCodes.Status429TooManyRequests, "Too many requests",
+            $"Too many attempts. Try again in {Seconds(retryAfter)} seconds.");
+    }
+
+    public static void SetRetryAfter(HttpContext context, TimeSpan retryAfter) =>
+        context.Response.Headers.RetryAfter = Seconds(retryAfter).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static int Seconds(TimeSpan t) => Math.Max(1, (int)Math.Ceiling(t.TotalSeconds));
+
+    private static TimeSpan? Denied(PartitionedRateLimiter<string> limiter, string key)
+    {
+        using var lease = limiter.AttemptAcquire(key);
+        if (lease.IsAcquired) return null;
+        return lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
+    }
+
+    private static PartitionedRateLimiter<string> Create(int permits, TimeSpan window) =>
+        PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key, _ =>
+            new FixedWindowRateLimiterOptions { PermitLimit = Math.Max(1, permits), Window = window, QueueLimit = 0, AutoReplenishment = true }));
+
+    public void Dispose()
+    {
+        _signInByIp.Dispose();
+        _signInByLogin.Dispose();
+        _resetByIp.Dispose();
+        _resetByLogin.Dispose();
+    }
+}

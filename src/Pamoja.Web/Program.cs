@@ -1,0 +1,26 @@
+using Pamoja.Web;
+using Pamoja.Web.Data;
+using Pamoja.Web.Features.Accounts;
+using Pamoja.Web.Features.Health;
+using Pamoja.Web.Features.Notifications;
+
+// `Pamoja.Web.dll [verb] [ASP.NET Core options]`: no verb serves the app; `migrate` and
+// `seed-demo` do their one job and exit (see Cli/PamojaCli.cs and ./pamoja help).
+var (verb, hostArgs) = PamojaCli.SplitVerb(args);
+
+var builder = WebApplication.CreateBuilder(hostArgs);
+builder.AddPamojaHost();
+builder.AddData();
+builder.AddHealth();
+builder.AddNotifications();
+builder.AddAccounts();
+
+var app = builder.Build();
+app.UsePamojaPipeline();
+app.MapHealth();
+app.MapAccountsApi();
+app.MapRazorPages();
+
+return await PamojaCli.RunAsync(app, verb);
+
+public partial class Program;

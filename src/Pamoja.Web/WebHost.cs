@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.HttpOverrides;
+using Pamoja.Web.Http;
+
+namespace Pamoja.Web;
+
+/// Host-wide settings that belong to no single feature: logging, JSON, problem details,
+/// security headers, proxies, Razor Pages. Features register themselves (AddAccounts() …).
+public static class WebHost
+{
+    public static WebApplicationBuilder AddPamojaHost(this WebApplicationBuilder builder)
+    {
+        // Structured JSON logs on stdout (journald or any collector takes them from there).
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(o =>
+        {
+            o.IncludeScopes = true;
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+        });
+
+        // PAMOJA_URL is where the app listens unless --urls / ASPNETCORE_URLS say otherwise.
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+            builder.WebHost.UseUrls(builder.Configuration["PAMOJA_URL"] is { Length: > 0 } url ? url : "http://localhost:5000");
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        // Malformed JSON becomes an exception that BadRequestExceptionHandler turns into a 400
+        // naming the field, instead of an empty 400.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddOpenApi();
+        builder.Services.AddRazorPages(o => o.RootDirectory = "/Features");
+        builder.Services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "pamoja.antiforgery";
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
+        builder.Services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
+
+        if (builder.Configuration.GetValue("Network:TrustForwardedHeaders", false))
+            builder.Services.Configure<ForwardedHeadersOptions>(o =>
+            {
+                // Behind nginx on the same host or network: trust its X-Forwarded-* so rate limits
+                // see the member's IP and links use https. Never enable without a proxy in front.
+                o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+                o.KnownIPNetworks.Clear();
+                o.KnownProxies.Clear();
+            });
+        return builder;
+    }
+
+    public static WebApplication UsePamojaPipeline(this WebApplication app)
+    {
+        if (app.Configuration.GetValue("Network:TrustForwardedHeaders", false))
+            app.UseForwardedHeaders();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        if (!app.Environment.IsDevelopment())
+            app.UseHsts();
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseMiddleware<ApiBodyLimitMiddleware>();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        return app;
+    }
+}
