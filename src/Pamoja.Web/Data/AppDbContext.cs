@@ -19,8 +19,19 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     {
         base.OnModelCreating(builder);
 
-        builder.Entity<AppUser>().ToTable("users");
-        builder.Entity<IdentityRole<Guid>>().ToTable("roles");
+        builder.Entity<AppUser>(user =>
+        {
+            user.ToTable("users");
+            // Every account has a login: the SQL says NOT NULL, and so does the model.
+            user.Property(u => u.UserName).IsRequired();
+            user.Property(u => u.NormalizedUserName).IsRequired();
+        });
+        builder.Entity<IdentityRole<Guid>>(role =>
+        {
+            role.ToTable("roles");
+            role.Property(r => r.Name).IsRequired();
+            role.Property(r => r.NormalizedName).IsRequired();
+        });
         builder.Entity<IdentityUserRole<Guid>>().ToTable("user_roles");
         builder.Entity<IdentityUserClaim<Guid>>().ToTable("user_claims");
         builder.Entity<IdentityRoleClaim<Guid>>().ToTable("role_claims");
