@@ -54,7 +54,7 @@ public static class WebHost
         if (app.Configuration.GetValue("Network:TrustForwardedHeaders", false))
             app.UseForwardedHeaders();
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(StatusPages.WriteAsync);
         if (!app.Environment.IsDevelopment())
             app.UseHsts();
         app.UseMiddleware<SecurityHeadersMiddleware>();

@@ -8,9 +8,10 @@ public sealed class RateLimitOptions
     public int SignInPerLoginPerMinute { get; set; } = 10;
     public int ResetPerIpPerHour { get; set; } = 10;
     public int ResetPerLoginPerHour { get; set; } = 3;
+    public int RegisterPerIpPerHour { get; set; } = 30;
 }
 
-public enum AuthAction { SignIn, PasswordReset }
+public enum AuthAction { SignIn, PasswordReset, Register }
 
 /// Rate limits on the doors attackers knock on: per client IP (spraying many accounts) and per
 /// login (guessing one account's password or reset code). The login is only known once the
@@ -18,7 +19,7 @@ public enum AuthAction { SignIn, PasswordReset }
 /// Limits are per app instance (in memory); see docs/operations.md for what that means at scale.
 public sealed class AuthThrottle : IDisposable
 {
-    private readonly PartitionedRateLimiter<string> _signInByIp, _signInByLogin, _resetByIp, _resetByLogin;
+    private readonly PartitionedRateLimiter<string> _signInByIp, _signInByLogin, _resetByIp, _resetByLogin, _registerByIp;
 
     public AuthThrottle(Microsoft.Extensions.Options.IOptions<RateLimitOptions> options)
     {
@@ -27,16 +28,22 @@ public sealed class AuthThrottle : IDisposable
         _signInByLogin = Create(o.SignInPerLoginPerMinute, TimeSpan.FromMinutes(1));
         _resetByIp = Create(o.ResetPerIpPerHour, TimeSpan.FromHours(1));
         _resetByLogin = Create(o.ResetPerLoginPerHour, TimeSpan.FromHours(1));
+        _registerByIp = Create(o.RegisterPerIpPerHour, TimeSpan.FromHours(1));
     }
 
     /// Null when the attempt may go ahead; otherwise how long the caller should wait.
     public TimeSpan? TryAcquire(AuthAction action, HttpContext context, string? login)
     {
-        var (byIp, byLogin) = action == AuthAction.SignIn ? (_signInByIp, _signInByLogin) : (_resetByIp, _resetByLogin);
+        var (byIp, byLogin) = action switch
+        {
+            AuthAction.SignIn => (_signInByIp, _signInByLogin),
+            AuthAction.PasswordReset => (_resetByIp, _resetByLogin),
+            _ => (_registerByIp, null), // sign-up floods come from one place; there is no login yet
+        };
         var ip = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         if (Denied(byIp, ip) is { } wait)
             return wait;
-        if (!string.IsNullOrWhiteSpace(login))
+        if (byLogin is not null && !string.IsNullOrWhiteSpace(login))
         {
             var key = login.Trim().ToLowerInvariant();
             if (Denied(byLogin, key.Length > 256 ? key[..256] : key) is { } waitLogin)
@@ -74,5 +81,6 @@ public sealed class AuthThrottle : IDisposable
         _signInByLogin.Dispose();
         _resetByIp.Dispose();
         _resetByLogin.Dispose();
+        _registerByIp.Dispose();
     }
 }

@@ -69,7 +69,8 @@ public sealed class PamojaFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);
-        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        // Keep the app's log lines in memory for assertions instead of flooding the test output.
+        builder.ConfigureLogging(logging => logging.ClearProviders().AddProvider(Logs));
         builder.ConfigureServices(services =>
         {
             if (Clock is not null)

@@ -31,8 +31,10 @@ public static class AccountsApi
         return app;
     }
 
-    private static async Task<IResult> Register(RegisterRequest body, RegisterAccount register) =>
-        await register.HandleAsync(body) switch
+    private static async Task<IResult> Register(RegisterRequest body, HttpContext http, RegisterAccount register, AuthThrottle throttle) =>
+        throttle.TryAcquire(AuthAction.Register, http, null) is { } wait
+            ? AuthThrottle.TooManyRequests(http, wait)
+            : await register.HandleAsync(body) switch
         {
             RegisterOutcome.Created c => Results.Created($"/api/v1/me", new { id = c.User.Id }),
             RegisterOutcome.AlreadyRegistered a => ApiProblems.Status(StatusCodes.Status409Conflict, "Already registered",

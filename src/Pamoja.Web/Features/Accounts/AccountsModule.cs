@@ -38,6 +38,7 @@ public static class AccountsModule
             .AddEntityFrameworkStores<AppDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders()
+            .AddClaimsPrincipalFactory<AppClaimsPrincipalFactory>()
             .AddPasswordValidator<CommonPasswordValidator>();
 
         builder.Services.AddAuthentication(o =>

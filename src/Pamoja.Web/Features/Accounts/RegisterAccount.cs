@@ -36,26 +36,24 @@ public sealed class RegisterAccount(UserManager<AppUser> users, TimeProvider clo
         var email = errors.Text("email", request.Email, MaxEmail, required: false);
         if (email is not null && !System.Net.Mail.MailAddress.TryCreate(email, out _))
             errors.Add("email", "Email is not a valid address.");
-        if (errors.Any)
-            return new RegisterOutcome.Invalid(errors);
 
+        var now = clock.GetUtcNow();
         var user = new AppUser
         {
-            Id = Guid.CreateVersion7(clock.GetUtcNow()),
+            Id = Guid.CreateVersion7(now),
             UserName = phone.Value,
             PhoneNumber = phone.Value,
             Email = email,
-            FullName = fullName!,
-            CreatedAt = clock.GetUtcNow(),
+            FullName = fullName ?? "",
+            CreatedAt = now,
             LockoutEnabled = true,
         };
 
-        foreach (var validator in users.PasswordValidators)
-        {
-            var result = await validator.ValidateAsync(users, user, password);
-            foreach (var error in result.Errors)
-                errors.Add("password", error.Description);
-        }
+        // Password rules run even when other fields are wrong, so one submit shows every problem.
+        if (!string.IsNullOrEmpty(password) && password.Length <= MaxPassword)
+            foreach (var validator in users.PasswordValidators)
+                foreach (var error in (await validator.ValidateAsync(users, user, password)).Errors)
+                    errors.Add("password", error.Description);
         if (errors.Any)
             return new RegisterOutcome.Invalid(errors);
 

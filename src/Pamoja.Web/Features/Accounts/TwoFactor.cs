@@ -17,10 +17,18 @@ public sealed class TwoFactor(UserManager<AppUser> users)
             return null;
         await users.ResetAuthenticatorKeyAsync(user);
         var key = (await users.GetAuthenticatorKeyAsync(user))!;
-        var label = UrlEncoder.Default.Encode($"{Issuer}:{user.UserName}");
-        var uri = $"otpauth://totp/{label}?secret={key}&issuer={UrlEncoder.Default.Encode(Issuer)}&digits=6&period=30";
-        return new TwoFactorSetup(FormatKey(key), uri);
+        return new TwoFactorSetup(FormatKey(key), OtpauthUri(user.UserName!, key));
     }
+
+    /// The key while setup is under way (a wrong code must not replace it); null once 2FA is on.
+    public async Task<TwoFactorSetup?> PendingSetupAsync(AppUser user) =>
+        !await users.GetTwoFactorEnabledAsync(user) && await users.GetAuthenticatorKeyAsync(user) is { Length: > 0 } key
+            ? new TwoFactorSetup(FormatKey(key), OtpauthUri(user.UserName!, key))
+            : null;
+
+    /// The Key URI Format authenticator apps read (from a link or a QR code).
+    public static string OtpauthUri(string userName, string key) =>
+        $"otpauth://totp/{UrlEncoder.Default.Encode($"{Issuer}:{userName}")}?secret={key}&issuer={UrlEncoder.Default.Encode(Issuer)}&digits=6&period=30";
 
     /// True when the code matches the key from SetupAsync; then 2FA is on.
     public async Task<bool> EnableAsync(AppUser user, string code)

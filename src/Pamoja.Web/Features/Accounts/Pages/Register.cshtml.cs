@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+using Pamoja.Web.Http;
+
+namespace Pamoja.Web.Features.Accounts.Pages;
+
+[AllowAnonymous]
+public sealed class RegisterModel(RegisterAccount register, SignInManager<AppUser> signIn, IOptions<AccountOptions> options, AuthThrottle throttle) : PageModel
+{
+    [BindProperty]
+    public InputModel Input { get; set; } = new();
+
+    /// "phone" or "email" when that one already has an account: the page offers sign-in and reset.
+    public string? AlreadyRegistered { get; private set; }
+
+    public int MinimumPasswordLength => options.Value.MinimumPasswordLength;
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (throttle.TryAcquire(AuthAction.Register, HttpContext, null) is { } wait)
+            return this.TooManyAttempts(wait);
+        switch (await register.HandleAsync(new RegisterRequest(Input.Phone, Input.FullName, Input.Password, Input.Email)))
+        {
+            case RegisterOutcome.Created created:
+                await signIn.SignInAsync(created.User, isPersistent: false);
+                return LocalRedirect("/");
+            case RegisterOutcome.Invalid invalid:
+                invalid.Errors.CopyTo(ModelState, "Input.");
+                return Page();
+            case RegisterOutcome.AlreadyRegistered { Field: "email" }:
+                AlreadyRegistered = "email";
+                ModelState.AddModelError("Input.Email", "An account with this email already exists.");
+                return Page();
+            default:
+                AlreadyRegistered = "phone";
+                ModelState.AddModelError("Input.Phone", "An account with this phone number already exists.");
+                return Page();
+        }
+    }
+
+    public sealed class InputModel
+    {
+        public string? Phone { get; set; }
+        public string? FullName { get; set; }
+        public string? Email { get; set; }
+        public string? Password { get; set; }
+    }
+}

@@ -1,0 +1,23 @@
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace Pamoja.Web.Tests.Infrastructure;
+
+/// Posts Razor Page forms the way a browser does: fetch the page, take its antiforgery token,
+/// send the fields. The client keeps cookies (WebApplicationFactory's default).
+public static partial class Forms
+{
+    public static async Task<HttpResponseMessage> SubmitAsync(HttpClient client, string pagePath, IDictionary<string, string> fields, string? postPath = null)
+    {
+        var page = await client.GetAsync(pagePath);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var html = await page.Content.ReadAsStringAsync();
+        var token = TokenPattern().Match(html);
+        Assert.True(token.Success, $"no antiforgery token on {pagePath}");
+        var form = new Dictionary<string, string>(fields) { ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token.Groups[1].Value) };
+        return await client.PostAsync(postPath ?? pagePath, new FormUrlEncodedContent(form));
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenPattern();
+}
