@@ -1,6 +1,7 @@
 using Pamoja.Web;
 using Pamoja.Web.Data;
 using Pamoja.Web.Features.Accounts;
+using Pamoja.Web.Features.Groups;
 using Pamoja.Web.Features.Health;
 using Pamoja.Web.Features.Notifications;
 
@@ -14,11 +15,13 @@ builder.AddData();
 builder.AddHealth();
 builder.AddNotifications();
 builder.AddAccounts();
+builder.AddGroups();
 
 var app = builder.Build();
 app.UsePamojaPipeline();
 app.MapHealth();
 app.MapAccountsApi();
+app.MapGroupFeatures();
 app.MapRazorPages();
 
 return await PamojaCli.RunAsync(app, verb);

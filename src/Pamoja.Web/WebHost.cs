@@ -63,6 +63,7 @@ public static class WebHost
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<Features.Groups.GroupAccessMiddleware>();
         app.MapOpenApi("/openapi/{documentName}.json");
         return app;
     }

@@ -27,7 +27,9 @@ public static class DataModule
         builder.Services.AddDbContext<AppDbContext>(o => o.UseNpgsql(dataSource));
 
         builder.Services.AddSingleton<MigrationRunner>();
-        builder.Services.AddHostedService<MigrateOnStartup>();
+        // First of all hosted services: data protection's own start-up service reads its keys
+        // from the database, so the schema must exist before it runs.
+        builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, MigrateOnStartup>());
 
         builder.Services.AddDataProtection().SetApplicationName("Pamoja");
         builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>

@@ -9,6 +9,9 @@ public sealed class TestLogs : ILoggerProvider
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
+    /// The error lines so far, for failure messages: a 500 in a test says why.
+    public string Errors() => string.Join(Environment.NewLine, Lines.Where(l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal)));
+
     public void Dispose() { }
 
     private sealed class Logger(TestLogs sink, string category) : ILogger
