@@ -1,6 +1,7 @@
 using Pamoja.Web;
 using Pamoja.Web.Data;
 using Pamoja.Web.Features.Accounts;
+using Pamoja.Web.Features.Demo;
 using Pamoja.Web.Features.Groups;
 using Pamoja.Web.Features.Health;
 using Pamoja.Web.Features.Notifications;
@@ -16,6 +17,7 @@ builder.AddHealth();
 builder.AddNotifications();
 builder.AddAccounts();
 builder.AddGroups();
+builder.AddDemo();
 
 var app = builder.Build();
 app.UsePamojaPipeline();

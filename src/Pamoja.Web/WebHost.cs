@@ -28,6 +28,9 @@ public static class WebHost
         // Malformed JSON becomes an exception that BadRequestExceptionHandler turns into a 400
         // naming the field, instead of an empty 400.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        // ASP.NET's web defaults read "150000" as a number; for money that ambiguity is refused:
+        // a string where a number belongs is a 400 naming the field.
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
         builder.Services.AddOpenApi();
         builder.Services.AddRazorPages(o => o.RootDirectory = "/Features");
         builder.Services.AddAntiforgery(o =>

@@ -53,7 +53,8 @@ public sealed record Currency
     public static bool TryGet(string? code, out Currency currency)
     {
         currency = null!;
-        return code is { Length: 3 } && Known.TryGetValue(code.ToUpperInvariant(), out currency!);
+        // Codes are capitals, as ISO 4217 writes them: "kes" is refused rather than guessed at.
+        return code is { Length: 3 } && Known.TryGetValue(code, out currency!);
     }
 
     public static Currency Get(string code) =>

@@ -1,5 +1,5 @@
 using Pamoja.Web.Data;
-using Pamoja.Web.Features.Accounts;
+using Pamoja.Web.Features.Demo;
 
 namespace Pamoja.Web;
 

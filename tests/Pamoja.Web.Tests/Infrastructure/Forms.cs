@@ -18,6 +18,15 @@ public static partial class Forms
         return await client.PostAsync(postPath ?? pagePath, new FormUrlEncodedContent(form));
     }
 
+    /// The antiforgery token a page's form carries for this client's session.
+    public static async Task<string> TokenAsync(HttpClient client, string pagePath)
+    {
+        var html = await client.GetStringAsync(pagePath);
+        var token = TokenPattern().Match(html);
+        Assert.True(token.Success, $"no antiforgery token on {pagePath}");
+        return WebUtility.HtmlDecode(token.Groups[1].Value);
+    }
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex TokenPattern();
 }

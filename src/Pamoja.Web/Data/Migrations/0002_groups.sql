@@ -113,3 +113,5 @@ CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
     FOR EACH STATEMENT EXECUTE FUNCTION refuse_update_or_delete();
 CREATE TRIGGER group_rules_append_only BEFORE UPDATE OR DELETE ON group_rules
     FOR EACH ROW EXECUTE FUNCTION refuse_update_or_delete();
+CREATE TRIGGER group_rules_no_truncate BEFORE TRUNCATE ON group_rules
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_update_or_delete();

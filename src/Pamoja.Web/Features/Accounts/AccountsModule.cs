@@ -76,7 +76,6 @@ public static class AccountsModule
         builder.Services.AddScoped<RequestPasswordReset>();
         builder.Services.AddScoped<ConfirmPasswordReset>();
         builder.Services.AddScoped<TwoFactor>();
-        builder.Services.AddScoped<DemoSeed>();
         builder.Services.AddHostedService<EnsureOperatorAccount>();
         return builder;
     }

@@ -26,6 +26,8 @@ public sealed class ChangeGroupSettings(AppDbContext db, TimeProvider clock)
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // Serialises every change to this group's settings and membership.
         var group = await db.Groups.FromSql($"SELECT * FROM groups WHERE id = {caller.GroupId} FOR UPDATE").SingleAsync(ct);
+        if (!await Members.MemberRules.StillAllowedAsync(db, caller, Permission.ChangeSettings, ct))
+            return new ChangeSettingsOutcome.Refused(Members.MemberRules.ChangedMeanwhile);
 
         var errors = new FieldErrors();
         if (input.Kind is not null && input.Kind != Api.Name(group.Kind)) errors.Add("kind", "The kind of a group cannot change.");
@@ -47,7 +49,7 @@ public sealed class ChangeGroupSettings(AppDbContext db, TimeProvider clock)
         var now = clock.GetUtcNow();
         var versions = await db.GroupRules.Where(r => r.GroupId == group.Id).OrderBy(r => r.Version).ToListAsync(ct);
         var latest = versions[^1];
-        var before = CreateGroup.Snapshot(group, GroupQueries.RulesInForce(versions, today).ToRules());
+        var before = CreateGroup.Snapshot(group, GroupQueries.RulesInForce(versions, GroupQueries.RulesDate(group, clock)).ToRules());
         DateOnly? effectiveFrom = null;
         if (latest.ToRules() != settings.Rules)
         {

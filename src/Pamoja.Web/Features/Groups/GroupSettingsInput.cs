@@ -48,7 +48,7 @@ public sealed record GroupSettingsInput(
 
         Currency currency = null!;
         if (string.IsNullOrWhiteSpace(Currency)) errors.Add("currency", "Currency is required (an ISO 4217 code such as KES, ZAR, NGN).");
-        else if (Currency.Length != 3 || !Core.Money.Currency.TryGet(Currency, out currency) || Currency != Currency.ToUpperInvariant())
+        else if (!Core.Money.Currency.TryGet(Currency, out currency))
             errors.Add("currency", "Currency must be a supported ISO 4217 code in capitals, such as KES, ZAR, NGN, RWF or GBP.");
 
         var frequency = Frequency.Monthly;
@@ -117,18 +117,21 @@ public sealed record GroupSettingsInput(
         else if (currency is not null)
             timeZone = DefaultTimeZone(currency.Code);
 
-        if (errors.Any || currency is null || StartsOn is null || MaxMembers is null)
+        // The per-kind rules run whenever kind and currency are known, so one submit shows every
+        // problem; a field that already has an error is not reported twice.
+        var kindKnown = !errors.Has("kind") && !string.IsNullOrWhiteSpace(Kind);
+        if (!kindKnown || currency is null)
             return null;
-
         var rules = new GroupRules(
             Contribution?.Amount, frequency, Contribution?.EveryDays ?? 0, RegistrationFee ?? 0,
             new Core.Groups.LateFine(LateFine?.Amount ?? 0, basisPoints, LateFine?.GraceDays ?? 0),
             order, pot,
             kind == GroupKind.Vsla ? Shares?.Min ?? 1 : Shares?.Min ?? 0,
             kind == GroupKind.Vsla ? Shares?.Max ?? 5 : Shares?.Max ?? 0);
-        foreach (var (field, message) in GroupSettingsRules.Check(kind, currency, rules, MaxMembers.Value))
-            errors.Add(field, message);
-        if (errors.Any)
+        foreach (var (field, message) in GroupSettingsRules.Check(kind, currency, rules, MaxMembers ?? GroupSettingsRules.MinMembers))
+            if (!errors.Has(field))
+                errors.Add(field, message);
+        if (errors.Any || StartsOn is null || MaxMembers is null)
             return null;
 
         return new ValidGroupSettings(name!, kind, currency, StartsOn.Value, MaxMembers.Value, rules, rulesText,

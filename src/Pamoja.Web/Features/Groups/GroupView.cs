@@ -19,7 +19,8 @@ public sealed record GroupView(
     Guid Id, string Name, string Kind, string Currency, string TimeZone, DateOnly StartsOn, int MaxMembers,
     ContributionView Contribution, RotationView? Rotation, long RegistrationFee, LateFineView LateFine, SharesView? Shares,
     string Rules, MeetingView? Meeting, int MemberCount, int Revision, DateTimeOffset CreatedAt,
-    Guid MyMemberId, string MyRole, string? InviteCode, RulesView? UpcomingRules, IReadOnlyList<RulesView> RulesHistory);
+    Guid MyMemberId, string MyRole, string? InviteCode, RulesView? UpcomingRules, IReadOnlyList<RulesView> RulesHistory,
+    DateOnly? MoneyStartedOn);
 
 public sealed record GroupSummary(Guid Id, string Name, string Kind, string Currency, Guid MemberId, string Role, string Status, int MemberCount);
 
@@ -48,10 +49,9 @@ public sealed class GroupQueries(AppDbContext db, TimeProvider clock)
         var group = await db.Groups.AsNoTracking().SingleAsync(g => g.Id == caller.GroupId, ct);
         var versions = await db.GroupRules.AsNoTracking().Where(r => r.GroupId == caller.GroupId).OrderBy(r => r.Version).ToListAsync(ct);
         var memberCount = await db.Members.CountAsync(m => m.GroupId == caller.GroupId && Counted.Contains(m.Status), ct);
-        var today = clock.Today(group.TimeZone);
-
-        var current = RulesInForce(versions, today);
-        var upcoming = versions.LastOrDefault(v => v.EffectiveFrom > today && v.Version > current.Version);
+        var asOf = RulesDate(group, clock);
+        var current = RulesInForce(versions, asOf);
+        var upcoming = versions.LastOrDefault(v => v.EffectiveFrom > asOf && v.Version > current.Version);
         var rules = ToView(current);
         return new GroupView(
             group.Id, group.Name, Api.Name(group.Kind), group.Currency, group.TimeZone, group.StartsOn, group.MaxMembers,
@@ -62,11 +62,19 @@ public sealed class GroupQueries(AppDbContext db, TimeProvider clock)
             memberCount, group.Revision, group.CreatedAt, caller.MemberId, Api.Name(caller.Role),
             RolePermissions.IsOfficial(caller.Role) ? group.InviteCode : null,
             upcoming is null ? null : ToView(upcoming),
-            versions.Select(ToView).ToList());
+            versions.Select(ToView).ToList(),
+            group.MoneyStartedOn);
     }
 
-    /// The highest version already in effect on the date (the first version is in effect from
-    /// the group's start, and also before it, so a group that has not started shows its rules).
+    /// The date whose rules a group shows as "current": today, or its start date while it has
+    /// not started (a group that starts next month shows the rules it will start with).
+    public static DateOnly RulesDate(Group group, TimeProvider clock)
+    {
+        var today = clock.Today(group.TimeZone);
+        return today < group.StartsOn ? group.StartsOn : today;
+    }
+
+    /// The highest version in effect on the date.
     public static GroupRulesVersion RulesInForce(IReadOnlyList<GroupRulesVersion> versions, DateOnly date) =>
         versions.Where(v => v.EffectiveFrom <= date).OrderBy(v => v.Version).LastOrDefault() ?? versions.OrderBy(v => v.Version).First();
 

@@ -37,6 +37,8 @@ public sealed class AddMember(AppDbContext db, TimeProvider clock, InvitationLin
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var group = await MemberRules.LockGroupAsync(db, caller.GroupId, ct);
+        if (!await MemberRules.StillAllowedAsync(db, caller, role == GroupRole.Member ? Permission.ManageMembers : Permission.ChangeRoles, ct))
+            return new MemberOutcome.Forbidden(MemberRules.ChangedMeanwhile);
         var member = await db.Members.SingleOrDefaultAsync(m => m.GroupId == group.Id && m.Phone == phone.Value, ct);
         if (member is not null && member.Status != MemberStatus.Exited)
             return new MemberOutcome.Conflict($"{phone.Value} is already in this group ({Api.Name(member.Status)}).");

@@ -12,8 +12,9 @@ public static class Api
     public static bool TryParse<T>(string? text, out T value) where T : struct, Enum
     {
         value = default;
+        // Exactly the lowercase API name: "rosca", not "ROSCA" or "1".
         return text is { Length: > 0 and < 32 } && !char.IsDigit(text[0]) &&
-               Enum.TryParse(text, ignoreCase: true, out value) && Enum.IsDefined(value) && Name(value) == text.ToLowerInvariant();
+               Enum.TryParse(text, ignoreCase: true, out value) && Enum.IsDefined(value) && Name(value) == text;
     }
 
     public static string Names<T>() where T : struct, Enum => string.Join(", ", Enum.GetValues<T>().Select(v => Name(v)));

@@ -20,6 +20,8 @@ public sealed class ChangeMemberRole(AppDbContext db, TimeProvider clock)
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await MemberRules.LockGroupAsync(db, caller.GroupId, ct);
+        if (!await MemberRules.StillAllowedAsync(db, caller, Permission.ChangeRoles, ct))
+            return new MemberOutcome.Forbidden(MemberRules.ChangedMeanwhile);
         var member = await db.Members.SingleOrDefaultAsync(m => m.Id == memberId && m.GroupId == caller.GroupId, ct);
         if (member is null)
             return new MemberOutcome.NotFound();

@@ -24,12 +24,16 @@ public sealed class ChangeMemberStatus(AppDbContext db, TimeProvider clock)
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var group = await MemberRules.LockGroupAsync(db, caller.GroupId, ct);
+        var needed = change == StatusChange.Leave ? Permission.ViewGroup : Permission.ManageMembers;
+        if (!await MemberRules.StillAllowedAsync(db, caller, needed, ct))
+            return new MemberOutcome.Forbidden(MemberRules.ChangedMeanwhile);
         var member = await db.Members.SingleOrDefaultAsync(m => m.Id == memberId && m.GroupId == caller.GroupId, ct);
         if (member is null)
             return new MemberOutcome.NotFound();
         if (change == StatusChange.Leave && member.Id != caller.MemberId)
             return new MemberOutcome.Forbidden("You can only leave for yourself.");
-        if (change != StatusChange.Leave && RolePermissions.IsOfficial(member.Role) && member.Id != caller.MemberId && !caller.Can(Permission.ChangeRoles))
+        if (change != StatusChange.Leave && RolePermissions.IsOfficial(member.Role) && member.Id != caller.MemberId &&
+            !await MemberRules.StillAllowedAsync(db, caller, Permission.ChangeRoles, ct))
             return new MemberOutcome.Forbidden("Only the chair can change the status of another official.");
 
         var target = change switch

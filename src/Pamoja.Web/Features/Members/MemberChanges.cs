@@ -31,5 +31,17 @@ internal static class MemberRules
         member is { Role: GroupRole.Chair, Status: MemberStatus.Active } &&
         await db.Members.CountAsync(m => m.GroupId == member.GroupId && m.Role == GroupRole.Chair && m.Status == MemberStatus.Active, ct) == 1;
 
+    /// The caller's role was checked before the group was locked; a chair demoted in between
+    /// must not finish a chair-only action, so officials' actions check again under the lock.
+    public static async Task<bool> StillAllowedAsync(AppDbContext db, GroupContext caller, Permission permission, CancellationToken ct)
+    {
+        var role = await db.Members.AsNoTracking()
+            .Where(m => m.Id == caller.MemberId && m.GroupId == caller.GroupId && m.Status == MemberStatus.Active)
+            .Select(m => (GroupRole?)m.Role).SingleOrDefaultAsync(ct);
+        return role is { } r && RolePermissions.Allows(r, permission);
+    }
+
+    public const string ChangedMeanwhile = "Your role in this group changed a moment ago; reload and try again.";
+
     public const string LastChair = "A group always keeps at least one active chair. Make someone else chair first.";
 }

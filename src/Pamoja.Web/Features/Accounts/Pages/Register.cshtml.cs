@@ -18,6 +18,10 @@ public sealed class RegisterModel(RegisterAccount register, SignInManager<AppUse
 
     public int MinimumPasswordLength => options.Value.MinimumPasswordLength;
 
+    /// Where to go after registering (a join link, an invitation); local URLs only.
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
     public void OnGet()
     {
     }
@@ -30,7 +34,7 @@ public sealed class RegisterModel(RegisterAccount register, SignInManager<AppUse
         {
             case RegisterOutcome.Created created:
                 await signIn.SignInAsync(created.User, isPersistent: false);
-                return LocalRedirect("/");
+                return LocalRedirect(Url.LocalOrHome(ReturnUrl));
             case RegisterOutcome.Invalid invalid:
                 invalid.Errors.CopyTo(ModelState, "Input.");
                 return Page();
