@@ -3,6 +3,7 @@ using Pamoja.Web.Data;
 using Pamoja.Web.Features.Accounts;
 using Pamoja.Web.Features.Demo;
 using Pamoja.Web.Features.Groups;
+using Pamoja.Web.Features.Ledger;
 using Pamoja.Web.Features.Health;
 using Pamoja.Web.Features.Notifications;
 
@@ -17,6 +18,7 @@ builder.AddHealth();
 builder.AddNotifications();
 builder.AddAccounts();
 builder.AddGroups();
+builder.AddLedger();
 builder.AddDemo();
 
 var app = builder.Build();

@@ -6,7 +6,7 @@ namespace Pamoja.Web;
 /// The verbs the ./pamoja script (and operators) call on the built app.
 public static class PamojaCli
 {
-    public static readonly string[] Verbs = ["serve", "migrate", "seed-demo"];
+    public static readonly string[] Verbs = ["serve", "migrate", "seed-demo", "verify"];
 
     public static (string Verb, string[] HostArgs) SplitVerb(string[] args) =>
         args.Length > 0 && !args[0].StartsWith('-') ? (args[0], args[1..]) : ("serve", args);
@@ -40,6 +40,8 @@ public static class PamojaCli
                         }
                     }
                     return 0;
+                case "verify":
+                    return await Verify(app);
                 default:
                     await Console.Error.WriteLineAsync($"Unknown command '{verb}'. Known: {string.Join(", ", Verbs)}.");
                     return 2;
@@ -51,6 +53,28 @@ public static class PamojaCli
             await Console.Error.WriteLineAsync("Pamoja cannot start: " + failed.Message);
             return 1;
         }
+    }
+
+    /// Every group's chain and the conservation of money; non-zero exit naming the first bad
+    /// entry of each bad group (./pamoja verify, and a cron job in production).
+    private static async Task<int> Verify(WebApplication app)
+    {
+        await Migrate(app);
+        await using var scope = app.Services.CreateAsyncScope();
+        var results = await scope.ServiceProvider.GetRequiredService<Features.Ledger.VerifyLedger>().VerifyAllAsync(CancellationToken.None);
+        var bad = 0;
+        foreach (var (groupId, name, result) in results)
+        {
+            if (result.Valid) continue;
+            bad++;
+            var p = result.FirstInvalid!;
+            await Console.Error.WriteLineAsync($"INVALID {groupId} ({name}): {(p.EntryId is null ? "" : $"entry {p.EntryId}" + (p.Seq is null ? "" : $" (seq {p.Seq})") + ": ")}{p.Reason}");
+        }
+        var entries = results.Sum(r => r.Result.Entries);
+        Console.WriteLine(bad == 0
+            ? $"All {results.Count} group ledgers verify: {entries} entries, every chain intact, every balance equal to its lines."
+            : $"{bad} of {results.Count} group ledgers failed verification.");
+        return bad == 0 ? 0 : 1;
     }
 
     private static Task<IReadOnlyList<string>> Migrate(WebApplication app) =>

@@ -1,4 +1,5 @@
 using Pamoja.Web.Features.Audit;
+using Pamoja.Web.Features.Ledger;
 using Pamoja.Web.Features.Members;
 
 namespace Pamoja.Web.Features.Groups;
@@ -32,7 +33,8 @@ public static class GroupsModule
         app.MapGroupScope()
             .MapGroupApi()
             .MapMembersApi()
-            .MapAuditApi();
+            .MapAuditApi()
+            .MapLedgerApi();
         return app;
     }
 }
