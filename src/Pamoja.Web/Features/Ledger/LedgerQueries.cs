@@ -53,7 +53,7 @@ public sealed class LedgerQueries(NpgsqlDataSource db)
             }
         }
         var pools = LedgerAccount.GroupAccounts.Where(a => a.IsPool).ToDictionary(a => a.Code[5..], a => accounts.GetValueOrDefault(a.Code));
-        return new BalancesView(facts.Currency, pools.Values.Sum(), pools, members);
+        return new BalancesView(facts.Currency.Code, pools.Values.Sum(), pools, members);
     }
 
     /// With a member: that member's account (contributions, receivable, payouts) from their side.
@@ -89,7 +89,7 @@ public sealed class LedgerQueries(NpgsqlDataSource db)
                 lines.Add(new StatementLine(reader.GetGuid(0), reader.GetInt64(1), reader.GetFieldValue<DateTimeOffset>(2), effective, reader.GetString(4),
                     reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6), amount, running));
             }
-        return new StatementView(facts.Currency, memberId, from, to, opening, lines.Count > 0 ? lines[^1].Balance : opening, lines);
+        return new StatementView(facts.Currency.Code, memberId, from, to, opening, lines.Count > 0 ? lines[^1].Balance : opening, lines);
     }
 
     public async Task<IReadOnlyList<JournalEntryView>> JournalAsync(Guid groupId, long afterSeq, int limit, CancellationToken ct)

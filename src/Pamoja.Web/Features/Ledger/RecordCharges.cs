@@ -19,7 +19,7 @@ public sealed class RecordCharges(TimeProvider clock)
 {
     public async Task<MoneyOutcome> FeeAsync(NpgsqlConnection connection, NpgsqlTransaction tx, GroupContext caller, FeeRequest request, CancellationToken ct)
     {
-        var facts = await ReverseEntry.GroupFactsInTx(connection, tx, caller.GroupId, ct);
+        var facts = await GroupFacts.LoadAsync(connection, tx, caller.GroupId, ct);
         var errors = new FieldErrors();
         PaymentMethod method = default;
         if (request.MemberId is null) errors.Add("memberId", "memberId is required.");
@@ -43,7 +43,7 @@ public sealed class RecordCharges(TimeProvider clock)
 
     public async Task<MoneyOutcome> FineAsync(NpgsqlConnection connection, NpgsqlTransaction tx, GroupContext caller, FineRequest request, CancellationToken ct)
     {
-        var facts = await ReverseEntry.GroupFactsInTx(connection, tx, caller.GroupId, ct);
+        var facts = await GroupFacts.LoadAsync(connection, tx, caller.GroupId, ct);
         var errors = new FieldErrors();
         if (request.MemberId is null) errors.Add("memberId", "memberId is required.");
         if (request.Amount is null or <= 0 or > GroupSettingsRules.MaxAmount) errors.Add("amount", "amount must be a positive amount in minor units.");

@@ -20,22 +20,20 @@ public sealed record ContributionResponse(Guid Id, Guid EntryId, long Seq, Guid 
 /// An official records a member's contribution — cash at the meeting, a bank transfer, or an
 /// M-Pesa/MoMo payment with its receipt. The pool of that channel is debited and the member's
 /// contributions credited, in one hash-chained entry. Idempotent by key; a provider's receipt
-/// maps to one live entry. Three round trips: read (key, member, receipt, head lock), write, commit.
+/// maps to one live entry. Three round trips: read (key, group, member, receipt, head lock),
+/// write, commit.
 public sealed partial class RecordContribution(NpgsqlDataSource db, TimeProvider clock, IOptions<JsonOptions> json)
 {
     public const int MaxReference = 64, MaxMemo = 500;
 
     public async Task<IResult> HandleAsync(GroupContext caller, RecordContributionRequest request, IdempotencyKey? key, CancellationToken ct)
     {
-        var (group, errors) = (await GroupFacts.LoadAsync(db, caller.GroupId, ct), new FieldErrors());
-        var currency = Currency.Get(group.Currency);
-        var today = clock.Today(group.TimeZone);
+        // Everything that does not need the group is checked before touching the database.
+        var errors = new FieldErrors();
         if (request.MemberId is null) errors.Add("memberId", "memberId is required.");
-        if (request.Amount is null) errors.Add("amount", $"amount is required, in {currency.Code} minor units.");
+        if (request.Amount is null) errors.Add("amount", "amount is required, in the currency's minor units.");
         else if (request.Amount <= 0) errors.Add("amount", "amount must be positive.");
         else if (request.Amount > GroupSettingsRules.MaxAmount) errors.Add("amount", "amount is larger than any contribution could be.");
-        if (request.Currency is not null && request.Currency != currency.Code)
-            errors.Add("currency", $"This group keeps its books in {currency.Code}.");
         PaymentMethod method = default;
         if (string.IsNullOrEmpty(request.Method)) errors.Add("method", "method is required: cash, bank, mpesa or momo.");
         else if (!Api.TryParse(request.Method, out method)) errors.Add("method", "method must be cash, bank, mpesa or momo.");
@@ -43,9 +41,7 @@ public sealed partial class RecordContribution(NpgsqlDataSource db, TimeProvider
         if (reference is not null && method == PaymentMethod.Mpesa && !MpesaReceipt().IsMatch(reference))
             errors.Add("reference", "An M-Pesa receipt is 10 capital letters and digits, such as QKJ3X7Y8Z9.");
         var memo = errors.Text("memo", request.Memo, MaxMemo, required: false) ?? "";
-        var paidOn = request.PaidOn ?? today;
-        if (paidOn > today) errors.Add("paidOn", "paidOn cannot be in the future.");
-        else if (paidOn < new DateOnly(2000, 1, 1)) errors.Add("paidOn", "paidOn is too far in the past.");
+        if (request.PaidOn < new DateOnly(2000, 1, 1)) errors.Add("paidOn", "paidOn is too far in the past.");
         if (errors.Any)
             return errors.ToProblem();
 
@@ -56,6 +52,7 @@ public sealed partial class RecordContribution(NpgsqlDataSource db, TimeProvider
 
         var read = new NpgsqlBatch(connection, tx);
         key?.AddLookup(read);
+        read.BatchCommands.Add(LedgerWriter.Command("SELECT currency, time_zone FROM groups WHERE id = $1", caller.GroupId));
         read.BatchCommands.Add(LedgerWriter.Command("SELECT status FROM group_members WHERE group_id = $1 AND id = $2", caller.GroupId, memberId));
         read.BatchCommands.Add(LedgerWriter.Command("""
             SELECT entry_id FROM external_references
@@ -64,6 +61,8 @@ public sealed partial class RecordContribution(NpgsqlDataSource db, TimeProvider
         LedgerWriter.AddHeadLock(read, caller.GroupId);
 
         LedgerHead head;
+        Currency currency;
+        DateOnly paidOn;
         await using (var reader = await read.ExecuteReaderAsync(ct))
         {
             if (key is not null)
@@ -73,6 +72,15 @@ public sealed partial class RecordContribution(NpgsqlDataSource db, TimeProvider
                     return lookup.ToResult();
                 await reader.NextResultAsync(ct);
             }
+            await reader.ReadAsync(ct);
+            currency = Currency.Get(reader.GetString(0));
+            var today = clock.Today(reader.GetString(1));
+            paidOn = request.PaidOn ?? today;
+            if (request.Currency is not null && request.Currency != currency.Code)
+                return new FieldErrors().Add("currency", $"This group keeps its books in {currency.Code}.").ToProblem();
+            if (paidOn > today)
+                return new FieldErrors().Add("paidOn", "paidOn cannot be in the future.").ToProblem();
+            await reader.NextResultAsync(ct);
             var status = await reader.ReadAsync(ct) ? reader.GetString(0) : null;
             if (status is not ("active" or "suspended"))
                 return new FieldErrors().Add("memberId", status is null ? "No such member in this group." : $"This member is {status}; contributions are recorded for active members.").ToProblem();
@@ -117,17 +125,4 @@ public sealed partial class RecordContribution(NpgsqlDataSource db, TimeProvider
 
     [GeneratedRegex("^[A-Z0-9]{10}$")]
     private static partial Regex MpesaReceipt();
-}
-
-/// The few facts about a group that money paths need, read without EF on the hot path.
-public sealed record GroupFacts(string Currency, string TimeZone)
-{
-    public static async Task<GroupFacts> LoadAsync(NpgsqlDataSource db, Guid groupId, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand("SELECT currency, time_zone FROM groups WHERE id = $1");
-        cmd.Parameters.AddWithValue(groupId);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct)) throw new InvalidOperationException($"Group {groupId} vanished.");
-        return new GroupFacts(reader.GetString(0), reader.GetString(1));
-    }
 }

@@ -22,7 +22,7 @@ public sealed class RecordOpeningBalances(TimeProvider clock)
 
     public async Task<MoneyOutcome> HandleAsync(NpgsqlConnection connection, NpgsqlTransaction tx, GroupContext caller, OpeningBalancesRequest request, CancellationToken ct)
     {
-        var facts = await ReverseEntry.GroupFactsInTx(connection, tx, caller.GroupId, ct);
+        var facts = await GroupFacts.LoadAsync(connection, tx, caller.GroupId, ct);
         var errors = new FieldErrors();
         var today = clock.Today(facts.TimeZone);
         if (request.AsOf is null) errors.Add("asOf", "asOf (the date of the paper books) is required.");

@@ -19,7 +19,7 @@ public sealed class ReverseEntry(TimeProvider clock)
 
     public async Task<MoneyOutcome> HandleAsync(NpgsqlConnection connection, NpgsqlTransaction tx, GroupContext caller, Guid entryId, string reason, CancellationToken ct)
     {
-        var facts = await GroupFactsInTx(connection, tx, caller.GroupId, ct);
+        var facts = await GroupFacts.LoadAsync(connection, tx, caller.GroupId, ct);
         string kind;
         var lines = new List<JournalLine>();
         await using (var cmd = new NpgsqlCommand("""
@@ -66,14 +66,5 @@ public sealed class ReverseEntry(TimeProvider clock)
             return new MoneyOutcome.Refused(ApiProblems.Status(StatusCodes.Status409Conflict, "Already reversed", "This entry has just been reversed by someone else."));
         }
         return new MoneyOutcome.Created(new ReversalResponse(posted.Id, posted.Seq, entryId, reason, posted.PostedAt, posted.Hash));
-    }
-
-    internal static async Task<(Currency Currency, string TimeZone)> GroupFactsInTx(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand("SELECT currency, time_zone FROM groups WHERE id = $1", connection, tx);
-        cmd.Parameters.AddWithValue(groupId);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        return (Currency.Get(reader.GetString(0)), reader.GetString(1));
     }
 }
