@@ -36,19 +36,23 @@ public static class EntryHash
         Field(sb, "posted", e.PostedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture));
         Field(sb, "effective", e.EffectiveOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         Field(sb, "memo", e.Memo);
-        Field(sb, "reverses", e.ReversesEntryId?.ToString("D") ?? "");
-        Field(sb, "provider", e.ExternalProvider ?? "");
-        Field(sb, "ref", e.ExternalRef ?? "");
-        Field(sb, "by", e.CreatedBy?.ToString("D") ?? "");
+        Field(sb, "reverses", Optional(e.ReversesEntryId?.ToString("D")));
+        Field(sb, "provider", Optional(e.ExternalProvider));
+        Field(sb, "ref", Optional(e.ExternalRef));
+        Field(sb, "by", Optional(e.CreatedBy?.ToString("D")));
         foreach (var line in e.Lines.OrderBy(l => l.LineNo))
             Field(sb, "line", string.Join('|', line.LineNo.ToString(CultureInfo.InvariantCulture), Escape(line.Account),
-                line.MemberId?.ToString("D") ?? "", line.Amount.ToString(CultureInfo.InvariantCulture), line.Currency));
+                Optional(line.MemberId?.ToString("D")), line.Amount.ToString(CultureInfo.InvariantCulture), line.Currency));
         return sb.ToString();
     }
 
     /// PostgreSQL keeps microseconds; anything finer would not survive the round trip.
     public static DateTimeOffset ToStoredPrecision(DateTimeOffset instant) =>
         new(instant.UtcTicks - instant.UtcTicks % 10, TimeSpan.Zero);
+
+    /// Null and empty are different stored values, so they hash differently: "~" for null,
+    /// "=" before any value.
+    private static string Optional(string? value) => value is null ? "~" : "=" + value;
 
     private static void Field(StringBuilder sb, string name, string value) => sb.Append(name).Append('=').Append(Escape(value)).Append('\n');
 

@@ -54,7 +54,8 @@ public sealed record LedgerAccount(string Code, AccountType Type, Guid? MemberId
     {
         if (Fixed.TryGetValue(code, out var account)) return account;
         var parts = code.Split(':');
-        if (parts.Length != 3 || parts[0] != "member" || !Guid.TryParseExact(parts[1], "D", out var member)) return null;
+        // Exactly our spelling (lower-case GUID): a look-alike code must not name the same member.
+        if (parts.Length != 3 || parts[0] != "member" || !Guid.TryParseExact(parts[1], "D", out var member) || member.ToString("D") != parts[1]) return null;
         return parts[2] switch
         {
             "contributions" => MemberContributions(member),

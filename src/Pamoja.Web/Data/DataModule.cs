@@ -19,10 +19,13 @@ public static class DataModule
             throw new InvalidOperationException(
                 "No database configured: set PAMOJA_DATABASE_URL (postgres://user:password@host:5432/db) or ConnectionStrings__Pamoja.");
 
-        var dataSource = new NpgsqlDataSourceBuilder(DatabaseUrl.ToConnectionString(raw))
-        {
-            Name = "pamoja",
-        }.Build();
+        var connectionString = new NpgsqlConnectionStringBuilder(DatabaseUrl.ToConnectionString(raw));
+        // PostgreSQL allows 100 connections by default; several app instances (or test hosts)
+        // with Npgsql's default pool of 100 each would exhaust it. 25 per instance keeps a
+        // 2-core database busy; requests beyond that wait for a connection instead of failing.
+        if (!raw.Contains("Maximum Pool Size", StringComparison.OrdinalIgnoreCase) && !raw.Contains("MaxPoolSize", StringComparison.OrdinalIgnoreCase))
+            connectionString.MaxPoolSize = 25;
+        var dataSource = new NpgsqlDataSourceBuilder(connectionString.ConnectionString) { Name = "pamoja" }.Build();
         builder.Services.AddSingleton(dataSource);
         builder.Services.AddDbContext<AppDbContext>(o => o.UseNpgsql(dataSource));
 

@@ -118,3 +118,5 @@ CREATE TRIGGER journal_lines_no_truncate BEFORE TRUNCATE ON journal_lines
     FOR EACH STATEMENT EXECUTE FUNCTION refuse_update_or_delete();
 CREATE TRIGGER contributions_append_only BEFORE UPDATE OR DELETE ON contributions
     FOR EACH ROW EXECUTE FUNCTION refuse_update_or_delete();
+CREATE TRIGGER contributions_no_truncate BEFORE TRUNCATE ON contributions
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_update_or_delete();

@@ -34,9 +34,14 @@ public sealed class LedgerQueries(NpgsqlDataSource db)
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct)) accounts[reader.GetString(0)] = reader.GetInt64(1);
         }
+        // Members who left with money still in the books stay listed until it is settled.
         var members = new List<MemberBalance>();
         await using (var cmd = db.CreateCommand("""
-            SELECT id, full_name FROM group_members WHERE group_id = $1 AND status IN ('active', 'suspended') ORDER BY position NULLS LAST, created_at
+            SELECT m.id, m.full_name FROM group_members m
+             WHERE m.group_id = $1
+               AND (m.status IN ('active', 'suspended')
+                    OR EXISTS (SELECT 1 FROM ledger_balances b WHERE b.group_id = m.group_id AND b.member_id = m.id AND b.balance <> 0))
+             ORDER BY m.position NULLS LAST, m.created_at
             """))
         {
             cmd.Parameters.AddWithValue(caller.GroupId);
@@ -57,8 +62,9 @@ public sealed class LedgerQueries(NpgsqlDataSource db)
     }
 
     /// With a member: that member's account (contributions, receivable, payouts) from their side.
-    /// Without: the group's pool (all channels). Each line carries the running balance; the
-    /// opening balance covers everything before `from`.
+    /// Without: the group's pool (all channels). In date order (the date the money moved, then
+    /// the order of recording), each line with its running balance; the opening balance covers
+    /// everything dated before `from`.
     public async Task<StatementView> StatementAsync(GroupContext caller, Guid? memberId, DateOnly? from, DateOnly? to, CancellationToken ct)
     {
         var facts = await GroupFacts.LoadAsync(db, caller.GroupId, ct);
@@ -72,7 +78,7 @@ public sealed class LedgerQueries(NpgsqlDataSource db)
                AND (($2::uuid IS NULL AND l.account LIKE 'pool:%') OR ($2::uuid IS NOT NULL AND l.member_id = $2))
              GROUP BY e.id, e.seq, e.posted_at, e.effective_on, e.kind, e.memo, e.external_ref
             HAVING sum(l.amount) <> 0
-             ORDER BY e.seq
+             ORDER BY e.effective_on, e.seq
             """);
         cmd.Parameters.AddWithValue(caller.GroupId);
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)memberId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });

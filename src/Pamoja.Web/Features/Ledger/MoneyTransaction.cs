@@ -39,6 +39,11 @@ public sealed class MoneyTransaction(NpgsqlDataSource db, TimeProvider clock, IO
         {
             outcome = await work(connection, tx);
         }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName?.StartsWith("external_references", StringComparison.Ordinal) == true)
+        {
+            // The same receipt recorded at the same instant elsewhere: the other one won.
+            return ApiProblems.Status(StatusCodes.Status409Conflict, "Reference already recorded", "This reference has just been recorded by someone else.");
+        }
         catch (PostgresException ex) when (ex.ConstraintName == "ledger_balances_pool_not_overdrawn")
         {
             return ApiProblems.Status(StatusCodes.Status422UnprocessableEntity, "Not enough money in the pool",

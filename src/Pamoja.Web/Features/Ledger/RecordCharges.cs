@@ -26,15 +26,20 @@ public sealed class RecordCharges(TimeProvider clock)
         if (request.Amount is not null && request.Amount is <= 0 or > GroupSettingsRules.MaxAmount) errors.Add("amount", "amount must be a positive amount in minor units.");
         if (!Api.TryParse(request.Method, out method)) errors.Add("method", "method must be cash, bank, mpesa or momo.");
         var reference = errors.Text("reference", request.Reference, RecordContribution.MaxReference, required: false);
+        if (reference is not null && method == PaymentMethod.Mpesa && !RecordContribution.IsMpesaReceipt(reference))
+            errors.Add("reference", "An M-Pesa receipt is 10 capital letters and digits, such as QKJ3X7Y8Z9.");
         if (errors.Any) return new MoneyOutcome.Refused(errors.ToProblem());
         if (await MemberCheck.RefuseUnlessMemberAsync(connection, tx, caller.GroupId, request.MemberId!.Value, ct) is { } refused)
             return new MoneyOutcome.Refused(refused);
 
         var amount = request.Amount ?? await RegistrationFeeAsync(connection, tx, caller.GroupId, clock.Today(facts.TimeZone), ct);
+        var provider = Api.Name(method);
+        if (reference is not null && await ReferenceTakenAsync(connection, tx, caller.GroupId, provider, reference, ct) is { } taken)
+            return new MoneyOutcome.Refused(ApiProblems.Status(StatusCodes.Status409Conflict, "Reference already recorded",
+                $"This {provider} reference is already recorded (entry {taken}).", new Dictionary<string, object?> { ["entryId"] = taken }));
         if (amount <= 0)
             return new MoneyOutcome.Refused(new FieldErrors().Add("amount", "This group has no registration fee; give an amount.").ToProblem());
         var entry = JournalEntry.Transfer(EntryKinds.RegistrationFee, LedgerAccount.Pool(method), LedgerAccount.IncomeFees, new Money(amount, facts.Currency));
-        var provider = Api.Name(method);
         var posted = await MoneyTransaction.PostAsync(connection, tx, entry,
             new PostingMeta(caller.GroupId, facts.Currency.Code, clock.Today(facts.TimeZone), $"Registration fee ({provider})", caller.UserId,
                 null, reference is null ? null : provider, reference), clock.GetUtcNow(), ct);
@@ -69,10 +74,25 @@ public sealed class RecordCharges(TimeProvider clock)
             facts.Currency.Code, (paid ?? charged).Hash, paid?.Id));
     }
 
+    public static async Task<Guid?> ReferenceTakenAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, string provider, string reference, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            SELECT entry_id FROM external_references
+             WHERE provider = $1 AND reference = $2 AND released_by_entry IS NULL AND (provider <> 'bank' OR group_id = $3)
+            """, connection, tx);
+        cmd.Parameters.AddWithValue(provider);
+        cmd.Parameters.AddWithValue(reference);
+        cmd.Parameters.AddWithValue(groupId);
+        return (Guid?)await cmd.ExecuteScalarAsync(ct);
+    }
+
+    /// The fee in the rules that apply today, or from the start for a group that has not started.
     private static async Task<long> RegistrationFeeAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, DateOnly today, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
-            SELECT registration_fee FROM group_rules WHERE group_id = $1 AND effective_from <= $2 ORDER BY version DESC LIMIT 1
+            SELECT r.registration_fee FROM group_rules r JOIN groups g ON g.id = r.group_id
+             WHERE r.group_id = $1 AND r.effective_from <= greatest($2, g.starts_on)
+             ORDER BY r.version DESC LIMIT 1
             """, connection, tx);
         cmd.Parameters.AddWithValue(groupId);
         cmd.Parameters.AddWithValue(today);

@@ -123,6 +123,8 @@ public sealed partial class RecordContribution(NpgsqlDataSource db, TimeProvider
         return Results.Text(body, "application/json", System.Text.Encoding.UTF8, StatusCodes.Status201Created);
     }
 
+    public static bool IsMpesaReceipt(string reference) => MpesaReceipt().IsMatch(reference);
+
     [GeneratedRegex("^[A-Z0-9]{10}$")]
     private static partial Regex MpesaReceipt();
 }

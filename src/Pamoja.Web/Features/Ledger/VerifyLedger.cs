@@ -15,12 +15,22 @@ public sealed class VerifyLedger(NpgsqlDataSource db)
 {
     public async Task<VerifyResult> VerifyAsync(Guid groupId, CancellationToken ct)
     {
+        // One snapshot for every read: entries, lines, head and balances as of one instant, so
+        // postings committed while we read can never look like tampering.
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        NpgsqlCommand Sql(string text)
+        {
+            var cmd = new NpgsqlCommand(text, connection, tx);
+            cmd.Parameters.AddWithValue(groupId);
+            return cmd;
+        }
+
         string currency;
         (long Seq, string Hash)? head = null;
-        await using (var cmd = db.CreateCommand("SELECT g.currency, h.seq, h.hash FROM groups g LEFT JOIN ledger_heads h ON h.group_id = g.id WHERE g.id = $1"))
+        await using (var cmd = Sql("SELECT g.currency, h.seq, h.hash FROM groups g LEFT JOIN ledger_heads h ON h.group_id = g.id WHERE g.id = $1"))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
         {
-            cmd.Parameters.AddWithValue(groupId);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
             if (!await reader.ReadAsync(ct)) throw new InvalidOperationException($"No group {groupId}.");
             currency = reader.GetString(0);
             if (!reader.IsDBNull(1)) head = (reader.GetInt64(1), reader.GetString(2));
@@ -28,10 +38,8 @@ public sealed class VerifyLedger(NpgsqlDataSource db)
 
         var lines = new Dictionary<Guid, List<StoredLine>>();
         var sums = new Dictionary<string, long>();
-        await using (var cmd = db.CreateCommand("SELECT entry_id, line_no, account, member_id, amount, currency FROM journal_lines WHERE group_id = $1"))
-        {
-            cmd.Parameters.AddWithValue(groupId);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await using (var cmd = Sql("SELECT entry_id, line_no, account, member_id, amount, currency FROM journal_lines WHERE group_id = $1"))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
             while (await reader.ReadAsync(ct))
             {
                 var line = new StoredLine(reader.GetInt32(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetGuid(3), reader.GetInt64(4), reader.GetString(5));
@@ -40,60 +48,62 @@ public sealed class VerifyLedger(NpgsqlDataSource db)
                 list.Add(line);
                 sums[line.Account] = sums.GetValueOrDefault(line.Account) + line.Amount;
             }
-        }
 
-        long expectedSeq = 0;
-        var previous = EntryHash.Genesis;
-        await using (var cmd = db.CreateCommand("""
+        var entries = new List<(StoredEntry Entry, string PrevHash, string Hash)>();
+        await using (var cmd = Sql("""
             SELECT id, seq, kind, posted_at, effective_on, memo, reverses_entry_id, external_provider, external_ref, created_by, prev_hash, hash
               FROM journal_entries WHERE group_id = $1 ORDER BY seq
             """))
-        {
-            cmd.Parameters.AddWithValue(groupId);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
             while (await reader.ReadAsync(ct))
             {
                 var id = reader.GetGuid(0);
-                var seq = reader.GetInt64(1);
-                var entryLines = lines.GetValueOrDefault(id) ?? [];
-                var stored = new StoredEntry(id, groupId, seq, reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3),
+                entries.Add((new StoredEntry(id, groupId, reader.GetInt64(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3),
                     DateOnly.FromDateTime(reader.GetDateTime(4)), reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetGuid(6),
                     reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8),
-                    reader.IsDBNull(9) ? null : reader.GetGuid(9), entryLines);
-                var prevHash = reader.GetString(10);
-                var hash = reader.GetString(11);
-                expectedSeq++;
-
-                string? reason = null;
-                if (seq != expectedSeq) reason = $"sequence jumps from {expectedSeq - 1} to {seq}";
-                else if (prevHash != previous) reason = "prev_hash does not match the previous entry's hash";
-                else if (entryLines.Count < 2) reason = "the entry has fewer than two lines";
-                else if (entryLines.Sum(l => l.Amount) != 0) reason = "the lines do not sum to zero";
-                else if (entryLines.Any(l => l.Currency != currency)) reason = $"a line is not in the group's currency {currency}";
-                else if (EntryHash.Compute(previous, stored) != hash) reason = "the stored content does not match its hash";
-                if (reason is not null)
-                    return new VerifyResult(false, expectedSeq, head?.Hash ?? EntryHash.Genesis, new VerifyProblem(id, seq, reason));
-                previous = hash;
-                lines.Remove(id);
+                    reader.IsDBNull(9) ? null : reader.GetGuid(9), lines.GetValueOrDefault(id) ?? []), reader.GetString(10), reader.GetString(11)));
             }
+
+        var cached = new Dictionary<string, long>();
+        await using (var cmd = Sql("SELECT account, balance FROM ledger_balances WHERE group_id = $1"))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct)) cached[reader.GetString(0)] = reader.GetInt64(1);
+
+        var previous = EntryHash.Genesis;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var (entry, prevHash, hash) = entries[i];
+            var expectedSeq = i + 1L;
+            string? reason = null;
+            if (entry.Seq != expectedSeq)
+            {
+                // A gap. The entry found here names its predecessor by prev_hash: if that entry
+                // exists elsewhere, its number was changed — name it rather than the gap.
+                var moved = entries.FirstOrDefault(e => e.Hash == prevHash && e.Entry.Id != entry.Id);
+                if (moved.Entry is not null)
+                    return new VerifyResult(false, entries.Count, head?.Hash ?? EntryHash.Genesis,
+                        new VerifyProblem(moved.Entry.Id, expectedSeq, $"its sequence number was changed to {moved.Entry.Seq}: the chain places it at {expectedSeq}"));
+                reason = $"sequence jumps from {expectedSeq - 1} to {entry.Seq}";
+            }
+            else if (prevHash != previous) reason = "prev_hash does not match the previous entry's hash";
+            else if (entry.Lines.Count < 2) reason = "the entry has fewer than two lines";
+            else if (entry.Lines.Sum(l => l.Amount) != 0) reason = "the lines do not sum to zero";
+            else if (entry.Lines.Any(l => l.Currency != currency)) reason = $"a line is not in the group's currency {currency}";
+            else if (EntryHash.Compute(previous, entry) != hash) reason = "the stored content does not match its hash";
+            if (reason is not null)
+                return new VerifyResult(false, entries.Count, head?.Hash ?? EntryHash.Genesis, new VerifyProblem(entry.Id, entry.Seq, reason));
+            previous = hash;
+            lines.Remove(entry.Id);
         }
 
         if (lines.Count > 0)
-            return Invalid(expectedSeq, head, $"{lines.Count} line set(s) belong to no entry of this group", lines.Keys.First());
-        if ((head?.Seq ?? 0) != expectedSeq || (head?.Hash ?? EntryHash.Genesis) != previous)
-            return Invalid(expectedSeq, head, $"the head says entry {head?.Seq ?? 0} but the journal ends at {expectedSeq}: entries are missing", null);
-
-        await using (var cmd = db.CreateCommand("SELECT account, balance FROM ledger_balances WHERE group_id = $1"))
-        {
-            cmd.Parameters.AddWithValue(groupId);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            var cached = new Dictionary<string, long>();
-            while (await reader.ReadAsync(ct)) cached[reader.GetString(0)] = reader.GetInt64(1);
-            foreach (var account in cached.Keys.Union(sums.Keys))
-                if (cached.GetValueOrDefault(account) != sums.GetValueOrDefault(account))
-                    return Invalid(expectedSeq, head, $"the cached balance of {account} is {cached.GetValueOrDefault(account)} but its lines sum to {sums.GetValueOrDefault(account)}", null);
-        }
-        return new VerifyResult(true, expectedSeq, previous, null);
+            return Invalid(entries.Count, head, $"{lines.Count} set(s) of lines belong to no entry of this group", lines.Keys.First());
+        if ((head?.Seq ?? 0) != entries.Count || (head?.Hash ?? EntryHash.Genesis) != previous)
+            return Invalid(entries.Count, head, $"the head says entry {head?.Seq ?? 0} but the journal ends at {entries.Count}: entries are missing or the head was changed", null);
+        foreach (var account in cached.Keys.Union(sums.Keys))
+            if (cached.GetValueOrDefault(account) != sums.GetValueOrDefault(account))
+                return Invalid(entries.Count, head, $"the cached balance of {account} is {cached.GetValueOrDefault(account)} but its lines sum to {sums.GetValueOrDefault(account)}", null);
+        return new VerifyResult(true, entries.Count, previous, null);
     }
 
     private static VerifyResult Invalid(long entries, (long Seq, string Hash)? head, string reason, Guid? entryId) =>
