@@ -41,21 +41,24 @@ public static class WebHost
         builder.Services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
 
         if (builder.Configuration.GetValue("Network:TrustForwardedHeaders", false))
-            builder.Services.Configure<ForwardedHeadersOptions>(o =>
-            {
-                // Behind nginx on the same host or network: trust its X-Forwarded-* so rate limits
-                // see the member's IP and links use https. Never enable without a proxy in front.
-                o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-                o.KnownIPNetworks.Clear();
-                o.KnownProxies.Clear();
-            });
+        {
+            // Behind nginx: trust its X-Forwarded-* so rate limits see the member's IP and links
+            // use https — but only from the proxies named (loopback unless configured).
+            var proxies = TrustedProxies.Parse(builder.Configuration[TrustedProxies.Setting]);
+            builder.Services.Configure<ForwardedHeadersOptions>(proxies.ApplyTo);
+        }
         return builder;
     }
 
     public static WebApplication UsePamojaPipeline(this WebApplication app)
     {
         if (app.Configuration.GetValue("Network:TrustForwardedHeaders", false))
+        {
+            if (TrustedProxies.Parse(app.Configuration[TrustedProxies.Setting]).AnySender && !app.Environment.IsEnvironment("Testing"))
+                app.Logger.LogWarning("{Setting} is \"*\": any client can choose the address the rate limits see. Name the proxies instead.",
+                    TrustedProxies.Setting);
             app.UseForwardedHeaders();
+        }
         app.UseExceptionHandler();
         app.UseStatusCodePages(StatusPages.WriteAsync);
         if (!app.Environment.IsDevelopment())

@@ -20,8 +20,12 @@ public sealed class FieldErrors
         return this;
     }
 
-    /// Required, trimmed-non-empty and at most maxLength characters; returns the trimmed value.
-    public string? Text(string field, string? value, int maxLength, bool required = true)
+    /// Required, trimmed-non-empty, at most maxLength characters and free of control characters
+    /// (multiline lets line breaks and tabs through, for texts such as a group's rules); returns
+    /// the trimmed value. Every free-text field goes through here, so none can carry a NUL
+    /// (which PostgreSQL refuses in text and jsonb: a 500 instead of a 400) or invisible
+    /// terminal escapes into the database, the audit log or an SMS.
+    public string? Text(string field, string? value, int maxLength, bool required = true, bool multiline = false)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
@@ -33,7 +37,29 @@ public sealed class FieldErrors
             Add(field, $"{Label(field)} must be at most {maxLength} characters.");
             return null;
         }
+        if (!IsCleanText(value, multiline))
+        {
+            Add(field, $"{Label(field)} must not contain control characters{(multiline ? " other than line breaks and tabs" : "")}.");
+            return null;
+        }
         return value.Trim();
+    }
+
+    /// False when the text holds a control character (C0, DEL, C1; with multiline, \n, \r and \t
+    /// are allowed) or half of a surrogate pair, which is not text at all and cannot be encoded.
+    public static bool IsCleanText(string value, bool multiline = false)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsControl(c) && !(multiline && c is '\n' or '\r' or '\t'))
+                return false;
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+                i++;
+            else if (char.IsSurrogate(c))
+                return false;
+        }
+        return true;
     }
 
     public IDictionary<string, string[]> ToDictionary() => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray());

@@ -27,8 +27,9 @@ public static partial class GroupData
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
     }
 
-    /// Adds a person who already has an account (so they are active at once) and returns
-    /// (memberId, a signed-in client for them).
+    /// Adds a person who already has an account and returns (memberId, a signed-in client for
+    /// them, their phone) once they are active: like anyone added by phone they are invited
+    /// first, and accept with the link from their SMS, signed in as themselves.
     public static async Task<(Guid MemberId, HttpClient Client, string Phone)> AddActiveAsync(PamojaFactory app, HttpClient official, Guid groupId, string role = "member")
     {
         var client = app.ApiClient();
@@ -36,12 +37,33 @@ public static partial class GroupData
         var added = await official.PostAsJsonAsync($"/api/v1/groups/{groupId}/members", new { phone });
         Assert.True(added.StatusCode == HttpStatusCode.Created, await added.Content.ReadAsStringAsync());
         var memberId = (await added.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("memberId").GetGuid();
+        Assert.Equal(memberId, await AcceptInvitationAsync(client, phone));
         if (role != "member")
         {
             var changed = await official.PutAsJsonAsync($"/api/v1/groups/{groupId}/members/{memberId}/role", new { role });
             Assert.True(changed.StatusCode == HttpStatusCode.NoContent, await changed.Content.ReadAsStringAsync());
         }
         return (memberId, client, phone);
+    }
+
+    /// Accepts, as the signed-in client, the invitation in the newest SMS to the phone whose
+    /// link has not been accepted yet; returns the memberId the acceptance names.
+    public static async Task<Guid> AcceptInvitationAsync(HttpClient member, string phone)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            foreach (var sms in (await TestData.AllSmsAsync(phone)).Where(b => b.Contains("/invitations/", StringComparison.Ordinal)).Reverse())
+            {
+                var response = await member.PostAsJsonAsync("/api/v1/invitations/accept", new { token = InvitationToken(sms) });
+                if (response.StatusCode == HttpStatusCode.Created)
+                    return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("memberId").GetGuid();
+                Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"No open invitation reached {phone} within 20 seconds.");
+            await Task.Delay(100);
+        }
     }
 
     public static async Task<JsonElement> MembersAsync(HttpClient client, Guid groupId) =>

@@ -22,8 +22,11 @@ public sealed class PamojaFactory : WebApplicationFactory<Program>
             ["PAMOJA_SANDBOX_URL"] = sandboxUrl.ToString(),
             ["PAMOJA_URL"] = "http://pamoja.test",
             // Tests give every client its own X-Forwarded-For, so per-IP limits of parallel tests
-            // do not collide and the rate-limit tests can pose as one attacker.
+            // do not collide and the rate-limit tests can pose as one attacker. The in-memory test
+            // server has no sender address to check against a proxy list, so "*" trusts any
+            // sender: for tests only (README, Configuration).
             ["Network:TrustForwardedHeaders"] = "true",
+            ["Network:KnownProxies"] = "*",
             ["Outbox:PollInterval"] = "00:00:00.200",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -84,5 +87,32 @@ public sealed class PamojaFactory : WebApplicationFactory<Program>
         var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         client.DefaultRequestHeaders.Add("X-Forwarded-For", ip ?? TestData.Ip());
         return client;
+    }
+
+    /// A browser-like client for the pages: keeps cookies, does not follow redirects, own IP.
+    public HttpClient Browser(string? ip = null)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        client.DefaultRequestHeaders.Add("X-Forwarded-For", ip ?? TestData.Ip());
+        return client;
+    }
+
+    /// A browser signed in (cookie session) as the account with this phone and TestData.Password;
+    /// code: the authenticator code, for an account with two-factor sign-in on.
+    public async Task<HttpClient> SignedInBrowserAsync(string phone, string? code = null)
+    {
+        var browser = Browser();
+        var signedIn = await Forms.SubmitAsync(browser, "/account/sign-in", new Dictionary<string, string>
+        {
+            ["Input.Login"] = phone,
+            ["Input.Password"] = TestData.Password,
+        });
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, signedIn.StatusCode);
+        if (code is not null)
+        {
+            var second = await Forms.SubmitAsync(browser, signedIn.Headers.Location!.OriginalString, new Dictionary<string, string> { ["Input.Code"] = code });
+            Assert.Equal(System.Net.HttpStatusCode.Redirect, second.StatusCode);
+        }
+        return browser;
     }
 }

@@ -8,9 +8,11 @@ public sealed class AccountLookup(UserManager<AppUser> users)
 {
     public const int MaxLoginLength = 254;
 
+    /// Null for unknown logins and for text no login can be: a control character (a NUL would
+    /// reach PostgreSQL, which refuses it with an error rather than "not found").
     public async Task<AppUser?> FindByLoginAsync(string? login)
     {
-        if (string.IsNullOrWhiteSpace(login) || login.Length > MaxLoginLength)
+        if (string.IsNullOrWhiteSpace(login) || login.Length > MaxLoginLength || !Http.FieldErrors.IsCleanText(login))
             return null;
         if (login.Contains('@'))
             return await users.FindByEmailAsync(login.Trim());

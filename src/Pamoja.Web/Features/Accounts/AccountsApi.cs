@@ -9,7 +9,9 @@ public sealed record PasswordResetRequest(string? Login);
 public sealed record PasswordResetConfirmRequest(string? Login, string? Token, string? NewPassword);
 public sealed record TwoFactorCodeRequest(string? Code);
 public sealed record RefreshRequest(string? RefreshToken);
-public sealed record MeResponse(Guid Id, string Phone, string FullName, string? Email, bool TwoFactorEnabled);
+/// PhoneConfirmed: the phone number has been proven by a code or link sent to it by SMS (a
+/// password reset, an accepted invitation); registration alone does not prove it yet.
+public sealed record MeResponse(Guid Id, string Phone, string FullName, string? Email, bool TwoFactorEnabled, bool PhoneConfirmed);
 
 /// api.md § Accounts.
 public static class AccountsApi
@@ -122,7 +124,7 @@ public static class AccountsApi
     private static async Task<IResult> Me(ClaimsPrincipal principal, UserManager<AppUser> users)
     {
         if (await users.GetUserAsync(principal) is not { } user) return Results.Unauthorized();
-        return Results.Ok(new MeResponse(user.Id, user.PhoneNumber ?? user.UserName!, user.FullName, user.Email, user.TwoFactorEnabled));
+        return Results.Ok(new MeResponse(user.Id, user.PhoneNumber ?? user.UserName!, user.FullName, user.Email, user.TwoFactorEnabled, user.PhoneNumberConfirmed));
     }
 
     private static async Task<IResult> SetupTwoFactor(ClaimsPrincipal principal, UserManager<AppUser> users, TwoFactor twoFactor)
@@ -133,25 +135,34 @@ public static class AccountsApi
             : ApiProblems.Status(StatusCodes.Status409Conflict, "Two-factor already on", "Turn two-factor sign-in off before setting up a new key.");
     }
 
-    private static async Task<IResult> EnableTwoFactor(TwoFactorCodeRequest body, ClaimsPrincipal principal, UserManager<AppUser> users, TwoFactor twoFactor)
-    {
-        var errors = new FieldErrors();
-        var code = errors.Text("code", body.Code, 16);
-        if (errors.Any) return errors.ToProblem();
-        if (await users.GetUserAsync(principal) is not { } user) return Results.Unauthorized();
-        return await twoFactor.EnableAsync(user, code!)
-            ? Results.NoContent()
-            : ApiProblems.Validation(new Dictionary<string, string[]> { ["code"] = ["The code does not match. Run setup first, then enter the current code from your app."] });
-    }
+    private static Task<IResult> EnableTwoFactor(TwoFactorCodeRequest body, HttpContext http, UserManager<AppUser> users, TwoFactor twoFactor, AuthThrottle throttle) =>
+        CheckCodeAsync(body, http, users, throttle, user => twoFactor.EnableAsync(user, body.Code!),
+            "The code does not match. Run setup first, then enter the current code from your app.");
 
-    private static async Task<IResult> DisableTwoFactor(TwoFactorCodeRequest body, ClaimsPrincipal principal, UserManager<AppUser> users, TwoFactor twoFactor)
+    private static Task<IResult> DisableTwoFactor(TwoFactorCodeRequest body, HttpContext http, UserManager<AppUser> users, TwoFactor twoFactor, AuthThrottle throttle) =>
+        CheckCodeAsync(body, http, users, throttle, user => twoFactor.DisableAsync(user, body.Code!), "The code does not match.");
+
+    /// Enabling and disabling 2FA check a code: limited like sign-in attempts for the account,
+    /// and wrong codes count towards its lockout (423), as on the security page.
+    private static async Task<IResult> CheckCodeAsync(TwoFactorCodeRequest body, HttpContext http, UserManager<AppUser> users, AuthThrottle throttle,
+        Func<AppUser, Task<TwoFactorOutcome>> check, string wrong)
     {
         var errors = new FieldErrors();
-        var code = errors.Text("code", body.Code, 16);
+        errors.Text("code", body.Code, 16);
         if (errors.Any) return errors.ToProblem();
-        if (await users.GetUserAsync(principal) is not { } user) return Results.Unauthorized();
-        return await twoFactor.DisableAsync(user, code!)
-            ? Results.NoContent()
-            : ApiProblems.Validation(new Dictionary<string, string[]> { ["code"] = ["The code does not match."] });
+        if (await users.GetUserAsync(http.User) is not { } user) return Results.Unauthorized();
+        if (throttle.TryAcquire(AuthAction.SignIn, http, user.UserName) is { } wait)
+            return AuthThrottle.TooManyRequests(http, wait);
+        switch (await check(user))
+        {
+            case TwoFactorOutcome.Done:
+                return Results.NoContent();
+            case TwoFactorOutcome.LockedOut locked:
+                AuthThrottle.SetRetryAfter(http, locked.RetryAfter);
+                return ApiProblems.Status(StatusCodes.Status423Locked, "Account locked",
+                    "Too many wrong codes. The account is locked for a while; try later.");
+            default:
+                return ApiProblems.Validation(new Dictionary<string, string[]> { ["code"] = [wrong] });
+        }
     }
 }

@@ -7,8 +7,8 @@ namespace Pamoja.Web.Features.Accounts;
 
 public static class AccountsModule
 {
-    /// API endpoints authenticate with bearer tokens only: a cookie must never authorise an API
-    /// call, or any site could make a signed-in browser move money (CSRF).
+    /// API endpoints (operator ones too) authenticate with bearer tokens only: a cookie must never
+    /// authorise an API call, or any site could make a signed-in browser move money (CSRF).
     public const string ApiPolicy = "api";
     public const string OperatorPolicy = "operator";
 
@@ -65,7 +65,8 @@ public static class AccountsModule
 
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(ApiPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.BearerScheme).RequireAuthenticatedUser())
-            .AddPolicy(OperatorPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.BearerScheme, IdentityConstants.ApplicationScheme)
+            // Operator endpoints are API endpoints: bearer only, like ApiPolicy.
+            .AddPolicy(OperatorPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.BearerScheme)
                 .RequireAuthenticatedUser().RequireRole(Roles.Operator));
 
         builder.Services.AddSingleton<AuthThrottle>();

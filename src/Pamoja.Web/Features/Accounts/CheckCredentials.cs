@@ -40,8 +40,7 @@ public sealed class CheckCredentials(UserManager<AppUser> users, SignInManager<A
         {
             if (string.IsNullOrWhiteSpace(code))
                 return new CredentialOutcome.TwoFactorRequired();
-            var normalized = code.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
-            if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, normalized))
+            if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, TwoFactor.NormalizeCode(code)))
             {
                 await users.AccessFailedAsync(user);
                 return await users.IsLockedOutAsync(user) ? Locked(user) : new CredentialOutcome.Invalid();

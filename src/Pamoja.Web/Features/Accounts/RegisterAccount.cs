@@ -26,8 +26,6 @@ public sealed class RegisterAccount(UserManager<AppUser> users, TimeProvider clo
         if (rawPhone is not null && !PhoneNumber.TryParse(rawPhone, out phone))
             errors.Add("phone", "Phone number must be in international form, e.g. +254712345678.");
         var fullName = errors.Text("fullName", request.FullName, MaxFullName);
-        if (fullName is not null && fullName.Any(char.IsControl))
-            errors.Add("fullName", "Full name must not contain control characters.");
         var password = request.Password;
         if (string.IsNullOrEmpty(password))
             errors.Add("password", "Password is required.");

@@ -5,8 +5,18 @@ namespace Pamoja.Web.Features.Accounts;
 
 public sealed record TwoFactorSetup(string SharedKey, string OtpauthUri);
 
+public abstract record TwoFactorOutcome
+{
+    public sealed record Done : TwoFactorOutcome;
+    public sealed record WrongCode : TwoFactorOutcome;
+
+    /// Enable before setup, or disable while 2FA is off: nothing to check a code against.
+    public sealed record NoSetup : TwoFactorOutcome;
+    public sealed record LockedOut(TimeSpan RetryAfter) : TwoFactorOutcome;
+}
+
 /// TOTP two-factor with any authenticator app (RFC 6238, 30-second steps, 6 digits).
-public sealed class TwoFactor(UserManager<AppUser> users)
+public sealed class TwoFactor(UserManager<AppUser> users, TimeProvider clock)
 {
     public const string Issuer = "Pamoja";
 
@@ -30,27 +40,59 @@ public sealed class TwoFactor(UserManager<AppUser> users)
     public static string OtpauthUri(string userName, string key) =>
         $"otpauth://totp/{UrlEncoder.Default.Encode($"{Issuer}:{userName}")}?secret={key}&issuer={UrlEncoder.Default.Encode(Issuer)}&digits=6&period=30";
 
-    /// True when the code matches the key from SetupAsync; then 2FA is on.
-    public async Task<bool> EnableAsync(AppUser user, string code)
+    /// The code as typed ("123 456", "123-456") as the authenticator computes it ("123456"). The
+    /// one place this is done: the API, the pages and the token endpoint all read codes alike.
+    public static string NormalizeCode(string? code) =>
+        (code ?? "").Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
+
+    /// Turns 2FA on when the code matches the key from SetupAsync. A wrong code counts towards
+    /// lockout like a wrong password: whoever holds a session must not get to try codes freely.
+    public async Task<TwoFactorOutcome> EnableAsync(AppUser user, string code)
     {
+        if (await users.IsLockedOutAsync(user))
+            return Locked(user);
         if (await users.GetAuthenticatorKeyAsync(user) is null)
-            return false;
-        var normalized = code.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
-        if (normalized.Length is < 6 or > 8 || !await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, normalized))
-            return false;
+            return new TwoFactorOutcome.NoSetup();
+        if (!await VerifyAsync(user, code))
+            return await FailedAsync(user);
+        await users.ResetAccessFailedCountAsync(user);
         await users.SetTwoFactorEnabledAsync(user, true);
-        return true;
+        return new TwoFactorOutcome.Done();
     }
 
-    public async Task<bool> DisableAsync(AppUser user, string code)
+    /// Turns 2FA off (and forgets the key) when the code is right. Wrong codes count towards
+    /// lockout: a stolen access token must not be enough to brute-force the second factor away.
+    public async Task<TwoFactorOutcome> DisableAsync(AppUser user, string code)
     {
-        var normalized = code.Replace(" ", "", StringComparison.Ordinal);
-        if (!await users.GetTwoFactorEnabledAsync(user) ||
-            !await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, normalized))
-            return false;
+        if (!await users.GetTwoFactorEnabledAsync(user))
+            return new TwoFactorOutcome.NoSetup();
+        if (await users.IsLockedOutAsync(user))
+            return Locked(user);
+        if (!await VerifyAsync(user, code))
+            return await FailedAsync(user);
+        await users.ResetAccessFailedCountAsync(user);
         await users.SetTwoFactorEnabledAsync(user, false);
         await users.ResetAuthenticatorKeyAsync(user);
-        return true;
+        return new TwoFactorOutcome.Done();
+    }
+
+    private async Task<bool> VerifyAsync(AppUser user, string code)
+    {
+        var normalized = NormalizeCode(code);
+        return normalized.Length is >= 6 and <= 8 && normalized.All(char.IsAsciiDigit) &&
+               await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, normalized);
+    }
+
+    private async Task<TwoFactorOutcome> FailedAsync(AppUser user)
+    {
+        await users.AccessFailedAsync(user);
+        return await users.IsLockedOutAsync(user) ? Locked(user) : new TwoFactorOutcome.WrongCode();
+    }
+
+    private TwoFactorOutcome.LockedOut Locked(AppUser user)
+    {
+        var wait = (user.LockoutEnd ?? clock.GetUtcNow()) - clock.GetUtcNow();
+        return new TwoFactorOutcome.LockedOut(wait < TimeSpan.Zero ? TimeSpan.Zero : wait);
     }
 
     /// The key in groups of four, as authenticator apps show it; spaces are ignored on entry.

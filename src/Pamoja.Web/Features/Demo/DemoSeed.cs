@@ -11,7 +11,8 @@ namespace Pamoja.Web.Features.Demo;
 /// an ajo, a dairy cooperative and a VSLA — with their people,
 /// created through the same use cases as the app, only into a database with no accounts but
 /// operators. Everyone's password is DemoPassword.
-public sealed class DemoSeed(AppDbContext db, RegisterAccount register, CreateGroup createGroup, AddMember addMember, ChangeMemberRole changeRole)
+public sealed class DemoSeed(AppDbContext db, RegisterAccount register, CreateGroup createGroup, AddMember addMember, ChangeMemberRole changeRole,
+    AcceptInvitation acceptInvitation, InvitationLinks links)
 {
     public const string DemoPassword = "pamoja-demo-2026";
 
@@ -118,9 +119,15 @@ public sealed class DemoSeed(AppDbContext db, RegisterAccount register, CreateGr
             var asChair = new GroupContext(created.GroupId, chairMember.Id, chair.Id, GroupRole.Chair);
             foreach (var (person, role) in group.Members)
             {
-                await Account(person);
+                var account = await Account(person);
                 if (await addMember.HandleAsync(asChair, new AddMemberRequest(person.Phone, person.Name, null), ct) is not MemberOutcome.Done added)
                     throw new InvalidOperationException($"Could not add {person.Phone} to {group.Name}.");
+                // Everyone added is invited; the demo's people say yes at once, as if they had
+                // opened the link in their SMS signed in.
+                var invitationId = await db.Invitations.Where(i => i.MemberId == added.Member.Id && i.UsedAt == null)
+                    .Select(i => i.Id).SingleAsync(ct);
+                if (await acceptInvitation.HandleAsync(new AcceptInvitationRequest(links.Token(invitationId), null, null), account, ct) is not AcceptOutcome.Accepted)
+                    throw new InvalidOperationException($"{person.Phone} could not accept the invitation to {group.Name}.");
                 if (role != GroupRole.Member)
                     await changeRole.HandleAsync(asChair, added.Member.Id, new ChangeRoleRequest(Api.Name(role)), ct);
             }

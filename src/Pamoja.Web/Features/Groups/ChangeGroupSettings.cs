@@ -34,7 +34,7 @@ public sealed class ChangeGroupSettings(AppDbContext db, TimeProvider clock)
         if (input.Currency is not null && input.Currency != group.Currency) errors.Add("currency", "The currency of a group cannot change.");
         var full = input with { Kind = Api.Name(group.Kind), Currency = group.Currency };
         var today = clock.Today(group.TimeZone);
-        if (full.Validate(errors, today) is not { } settings || errors.Any)
+        if (full.Validate(errors, clock) is not { } settings || errors.Any)
             return new ChangeSettingsOutcome.Invalid(errors);
         if (input.Revision is { } revision && revision != group.Revision)
             return new ChangeSettingsOutcome.Conflict($"The settings were changed by someone else (revision {group.Revision}); reload and try again.");

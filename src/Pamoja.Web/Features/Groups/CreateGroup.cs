@@ -22,9 +22,8 @@ public sealed class CreateGroup(AppDbContext db, TimeProvider clock)
     public async Task<CreateGroupOutcome> HandleAsync(GroupSettingsInput input, AppUser creator, CancellationToken ct = default)
     {
         var errors = new FieldErrors();
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         if (input.Revision is not null) errors.Add("revision", "A new group has no revision.");
-        if (input.Validate(errors, today) is not { } settings || errors.Any)
+        if (input.Validate(errors, clock) is not { } settings || errors.Any)
             return new CreateGroupOutcome.Invalid(errors);
 
         var now = clock.GetUtcNow();

@@ -35,12 +35,12 @@ public sealed record GroupSettingsInput(
     public const int MaxRulesText = 10_000, MaxName = 100, MaxLocation = 200;
     public static readonly string[] Days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 
-    /// The validated settings, or null with the reasons in errors.
-    public ValidGroupSettings? Validate(FieldErrors errors, DateOnly today)
+    /// The validated settings, or null with the reasons in errors. "Today" (for the start-date
+    /// limit) is today in the group's time zone: the one given, or the currency's default.
+    public ValidGroupSettings? Validate(FieldErrors errors, TimeProvider clock)
     {
         var name = errors.Text("name", Name, MaxName);
         if (name is { Length: < 2 }) errors.Add("name", "Name must be at least 2 characters.");
-        if (name is not null && name.Any(char.IsControl)) errors.Add("name", "Name must not contain control characters.");
 
         GroupKind kind = default;
         if (string.IsNullOrWhiteSpace(Kind)) errors.Add("kind", $"Kind is required: {Api.Names<GroupKind>()}.");
@@ -58,6 +58,16 @@ public sealed record GroupSettingsInput(
             errors.Add("contribution.frequency", $"Frequency is required: {Api.Names<Frequency>()}.");
         else if (Contribution?.Frequency is null)
             frequency = Frequency.Semimonthly; // cooperatives pay farmers every 15 days unless told otherwise
+
+        var timeZone = TimeZone;
+        if (timeZone is not null)
+        {
+            if (!IsIanaTimeZone(timeZone))
+                errors.Add("timeZone", "Time zone must be an IANA name such as Africa/Nairobi or Europe/London.");
+        }
+        else if (currency is not null)
+            timeZone = DefaultTimeZone(currency.Code);
+        var today = clock.Today(timeZone is not null && !errors.Has("timeZone") ? timeZone : "UTC");
 
         if (StartsOn is null) errors.Add("startsOn", "Start date is required (YYYY-MM-DD). A past date is fine for a group moving onto Pamoja.");
         else if (StartsOn < new DateOnly(2000, 1, 1) || StartsOn > today.AddYears(2))
@@ -84,7 +94,8 @@ public sealed record GroupSettingsInput(
         var basisPoints = 0;
         if (LateFine?.Percent is { } percent)
         {
-            var bps = percent * 100m;
+            // Range first: percent * 100 overflows decimal for values near decimal.MaxValue.
+            var bps = percent is >= 0 and <= 100 ? percent * 100m : -1m;
             if (bps != decimal.Truncate(bps) || bps is < 0 or > 10_000)
                 errors.Add("lateFine.percent", "The late fine percentage must be between 0 and 100, with at most two decimals.");
             else basisPoints = (int)bps;
@@ -105,17 +116,8 @@ public sealed record GroupSettingsInput(
             location = errors.Text("meeting.location", Meeting.Location, MaxLocation, required: false);
         }
 
-        var rulesText = Rules ?? "";
-        if (rulesText.Length > MaxRulesText) errors.Add("rules", $"Rules must be at most {MaxRulesText} characters.");
+        var rulesText = errors.Text("rules", Rules, MaxRulesText, required: false, multiline: true) ?? "";
 
-        var timeZone = TimeZone;
-        if (timeZone is not null)
-        {
-            if (timeZone.Length > 64 || !TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out _))
-                errors.Add("timeZone", "Time zone must be an IANA name such as Africa/Nairobi or Europe/London.");
-        }
-        else if (currency is not null)
-            timeZone = DefaultTimeZone(currency.Code);
 
         // The per-kind rules run whenever kind and currency are known, so one submit shows every
         // problem; a field that already has an error is not reported twice.
@@ -137,6 +139,13 @@ public sealed record GroupSettingsInput(
         return new ValidGroupSettings(name!, kind, currency, StartsOn.Value, MaxMembers.Value, rules, rulesText,
             meetingDay, meetingTime, location, timeZone!);
     }
+
+    /// An IANA time zone ("Africa/Nairobi", or "UTC"), as the system knows it. On Linux .NET also
+    /// finds Windows ids ("E. Africa Standard Time") and IANA's legacy ones ("EST5EDT"); those
+    /// are refused, so every group's zone is written one way, readable by anything downstream.
+    public static bool IsIanaTimeZone(string id) =>
+        id.Length <= 64 && FieldErrors.IsCleanText(id) && (id == "UTC" || id.Contains('/', StringComparison.Ordinal)) &&
+        TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) && zone.HasIanaId;
 
     /// Where a group's day begins unless it says otherwise: the capital of its currency's country.
     public static string DefaultTimeZone(string currency) => currency switch

@@ -16,7 +16,7 @@ public static class GroupsApi
         return app;
     }
 
-    /// Routes under /api/v1/groups/{groupId}: reached only through GroupAccessFilter.
+    /// Routes under /api/v1/groups/{groupId}: reached only through GroupAccessMiddleware.
     public static RouteGroupBuilder MapGroupApi(this RouteGroupBuilder group)
     {
         group.MapGet("", async (GroupContext caller, GroupQueries queries, CancellationToken ct) => Results.Ok(await queries.ViewAsync(caller, ct)));

@@ -21,11 +21,12 @@ public static class GroupsModule
         builder.Services.AddScoped<AcceptInvitation>();
         builder.Services.AddScoped<AuditQueries>();
         builder.Services.AddSingleton<InvitationLinks>();
+        builder.Services.AddSingleton<MemberAddLimits>();
         builder.Services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(o => o.Filters.Add<GroupPageFilter>());
         return builder;
     }
 
-    /// Every group-scoped API route: /api/v1/groups/{groupId}/... behind GroupAccessFilter.
+    /// Every group-scoped API route: /api/v1/groups/{groupId}/... behind GroupAccessMiddleware.
     public static WebApplication MapGroupFeatures(this WebApplication app)
     {
         app.MapGroupsApi();

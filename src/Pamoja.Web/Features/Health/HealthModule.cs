@@ -25,7 +25,7 @@ public static class HealthModule
                 [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
             },
             ResponseWriter = WriteAsync,
-        }).DisableRateLimiting();
+        }); // no rate limit: the app registers no limiter middleware (AuthThrottle is asked by the endpoints it guards)
         return app;
     }
 

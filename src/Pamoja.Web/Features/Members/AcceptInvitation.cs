@@ -23,9 +23,10 @@ public abstract record AcceptOutcome
 }
 
 /// Accepting an invitation: someone new chooses a password (the account is created with the
-/// invited phone number); someone who already has an account signs in as that number. The
-/// invitation is consumed by a conditional update in the same transaction that activates the
-/// member (and creates the account), so a link works once.
+/// invited phone number); someone who already has an account signs in as that number. Only
+/// then is the member linked to the account and shown with its name. The invitation is
+/// consumed by a conditional update in the same transaction that activates the member (and
+/// creates the account), so a link works once.
 public sealed class AcceptInvitation(AppDbContext db, TimeProvider clock, InvitationLinks links, RegisterAccount register)
 {
     public async Task<InvitationView?> FindAsync(string? token, CancellationToken ct = default)
@@ -80,6 +81,8 @@ public sealed class AcceptInvitation(AppDbContext db, TimeProvider clock, Invita
         var member = await db.Members.SingleAsync(m => m.GroupId == invitation.GroupId && m.Phone == invitation.Phone, ct);
         if (member.Status != MemberStatus.Invited)
             return new AcceptOutcome.InvalidLink();
+        // The link went to this phone by SMS: whoever opened it has the phone (docs/decisions/0003).
+        user.PhoneNumberConfirmed = true;
         var before = member.Snapshot();
         member.UserId = user.Id;
         member.FullName = user.FullName;

@@ -12,11 +12,14 @@ namespace Pamoja.Web.Features.Members;
 
 public sealed record AddMemberRequest(string? Phone, string? FullName, string? Role);
 
-/// An official adds a member by phone. Someone with a Pamoja account joins at once and is told
-/// by SMS; someone without one is `invited` and gets a signed, single-use link to accept and
-/// set a password. Limits and the notice commit in one transaction with the change.
+/// An official adds a member by phone. Whether or not the phone has a Pamoja account, the
+/// member is `invited` and gets the same SMS with a signed, single-use link: someone new accepts
+/// by choosing a password, someone with an account by signing in. Nobody is put in a group
+/// without saying yes, and the answer and the SMS do not tell the official who has an account
+/// or what its name is (the member shows with the name the official typed until they accept).
+/// Limits, the invitation and the SMS commit in one transaction with the change.
 public sealed class AddMember(AppDbContext db, TimeProvider clock, InvitationLinks links, IOptions<MemberOptions> options,
-    OutboxSignal outbox, PublicUrls urls)
+    OutboxSignal outbox, MemberAddLimits limits)
 {
     public async Task<MemberOutcome> HandleAsync(GroupContext caller, AddMemberRequest request, CancellationToken ct = default)
     {
@@ -26,7 +29,6 @@ public sealed class AddMember(AppDbContext db, TimeProvider clock, InvitationLin
         if (rawPhone is not null && !PhoneNumber.TryParse(rawPhone, out phone))
             errors.Add("phone", "Phone number must be in international form, e.g. +254712345678.");
         var fullName = errors.Text("fullName", request.FullName, 100, required: false);
-        if (fullName is not null && fullName.Any(char.IsControl)) errors.Add("fullName", "Full name must not contain control characters.");
         var role = GroupRole.Member;
         if (request.Role is not null && !Api.TryParse(request.Role, out role))
             errors.Add("role", $"Role must be one of {Api.Names<GroupRole>()}.");
@@ -44,9 +46,11 @@ public sealed class AddMember(AppDbContext db, TimeProvider clock, InvitationLin
             return new MemberOutcome.Conflict($"{phone.Value} is already in this group ({Api.Name(member.Status)}).");
         if (await MemberRules.OccupiedAsync(db, group.Id, ct) >= group.MaxMembers)
             return new MemberOutcome.Refused($"The group is full ({group.MaxMembers} members). Raise the member limit in the settings first.");
+        // Counted only for adds that would send an invitation; refused ones above cost nothing.
+        if (limits.TryAcquire(group.Id, phone.Value) is { } wait)
+            return new MemberOutcome.TooMany(wait);
 
         var now = clock.GetUtcNow();
-        var account = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.UserName == phone.Value, ct);
         var before = member?.Snapshot();
         if (member is null)
         {
@@ -57,32 +61,25 @@ public sealed class AddMember(AppDbContext db, TimeProvider clock, InvitationLin
         {
             member.Revision++; // a former member comes back: the same row, a new chapter in the audit log
         }
-        member.UserId = account?.Id;
-        member.FullName = account?.FullName ?? fullName ?? "";
+        member.UserId = null; // linked when they accept, signed in as the account of this phone
+        member.FullName = fullName ?? "";
         member.Role = role;
-        member.Status = account is null ? MemberStatus.Invited : MemberStatus.Active;
-        member.JoinedOn = account is null ? null : clock.Today(group.TimeZone);
+        member.Status = MemberStatus.Invited;
+        member.JoinedOn = null;
         member.Position = null;
         member.UpdatedAt = now;
 
-        string body;
-        if (account is null)
+        var invitation = new GroupInvitation
         {
-            var invitation = new GroupInvitation
-            {
-                Id = Guid.CreateVersion7(now), GroupId = group.Id, MemberId = member.Id, CreatedBy = caller.UserId,
-                CreatedAt = now, ExpiresAt = now + options.Value.InvitationLifetime,
-            };
-            db.Invitations.Add(invitation);
-            body = $"Pamoja: you are invited to join {group.Name}. Accept and choose a password here: {links.Link(invitation.Id)} " +
+            Id = Guid.CreateVersion7(now), GroupId = group.Id, MemberId = member.Id, CreatedBy = caller.UserId,
+            CreatedAt = now, ExpiresAt = now + options.Value.InvitationLifetime,
+        };
+        db.Invitations.Add(invitation);
+        // One text for everyone: whether the phone has an account shows only on the link's page.
+        var body = $"Pamoja: you are invited to join {group.Name}. To accept, open {links.Link(invitation.Id)} " +
                    $"(valid {Math.Max(1, (int)options.Value.InvitationLifetime.TotalDays)} days).";
-        }
-        else
-        {
-            body = $"Pamoja: you were added to {group.Name}. See it at {urls.Absolute($"/groups/{group.Id}")} .";
-        }
-        db.Outbox.Add(OutboxMessage.Sms(phone.Value, account is null ? "member-invited" : "member-added", body, now, sensitive: account is null));
-        AuditTrail.Record(db, clock, group.Id, caller.UserId, account is null ? "member.invited" : "member.added", "member", member.Id, before, member.Snapshot());
+        db.Outbox.Add(OutboxMessage.Sms(phone.Value, "member-invited", body, now, sensitive: true));
+        AuditTrail.Record(db, clock, group.Id, caller.UserId, "member.invited", "member", member.Id, before, member.Snapshot());
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         outbox.Notify();

@@ -19,8 +19,10 @@ public sealed class ChangeMemberStatus(AppDbContext db, TimeProvider clock)
 
     public async Task<MemberOutcome> HandleAsync(GroupContext caller, Guid memberId, StatusChange change, string? reason, CancellationToken ct = default)
     {
-        if (reason is { Length: > MaxReason })
-            return new MemberOutcome.Invalid(new Http.FieldErrors().Add("reason", $"Reason must be at most {MaxReason} characters."));
+        var errors = new Http.FieldErrors();
+        reason = errors.Text("reason", reason, MaxReason, required: false, multiline: true);
+        if (errors.Any)
+            return new MemberOutcome.Invalid(errors);
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var group = await MemberRules.LockGroupAsync(db, caller.GroupId, ct);

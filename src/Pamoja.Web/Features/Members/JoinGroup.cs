@@ -25,8 +25,8 @@ public sealed class JoinGroup(AppDbContext db, TimeProvider clock)
     public async Task<JoinOutcome> HandleAsync(AppUser user, string code, CancellationToken ct = default)
     {
         var normalized = code.Trim().ToUpperInvariant();
-        if (normalized.Length is < 4 or > 16)
-            return new JoinOutcome.UnknownCode();
+        if (normalized.Length is < 4 or > 16 || !normalized.All(char.IsAsciiLetterOrDigit))
+            return new JoinOutcome.UnknownCode(); // no code has anything else, so no query for it
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var group = await db.Groups.FromSql($"SELECT * FROM groups WHERE invite_code = {normalized} FOR UPDATE").SingleOrDefaultAsync(ct);

@@ -13,6 +13,9 @@ public abstract record MemberOutcome
     public sealed record Forbidden(string Detail) : MemberOutcome;
     public sealed record Conflict(string Detail) : MemberOutcome;
     public sealed record Refused(string Detail) : MemberOutcome;
+
+    /// Over a rate limit (MemberAddLimits): try again after RetryAfter.
+    public sealed record TooMany(TimeSpan RetryAfter) : MemberOutcome;
 }
 
 /// What every membership change shares: the group row locked for the transaction (so limits and

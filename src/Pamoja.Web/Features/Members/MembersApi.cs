@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Pamoja.Core.Groups;
+using Pamoja.Core.Phones;
 using Pamoja.Web.Features.Accounts;
 using Pamoja.Web.Features.Groups;
 using Pamoja.Web.Http;
@@ -14,8 +15,12 @@ public static class MembersApi
     {
         group.MapGet("/members", async (GroupContext caller, MemberQueries queries, CancellationToken ct) => Results.Ok(await queries.ListAsync(caller, ct)))
             .RequirePermission(Permission.ViewMembers);
-        group.MapPost("/members", async (AddMemberRequest body, GroupContext caller, AddMember add, CancellationToken ct) =>
-            ToResult(await add.HandleAsync(caller, body, ct), created: true)).RequirePermission(Permission.ManageMembers);
+        group.MapPost("/members", async (AddMemberRequest body, GroupContext caller, AddMember add, HttpContext http, CancellationToken ct) =>
+            await add.HandleAsync(caller, body, ct) switch
+            {
+                MemberOutcome.TooMany tooMany => AuthThrottle.TooManyRequests(http, tooMany.RetryAfter),
+                var outcome => ToResult(outcome, created: true),
+            }).RequirePermission(Permission.ManageMembers);
         group.MapPut("/members/{memberId:guid}/role", async (Guid memberId, ChangeRoleRequest body, GroupContext caller, ChangeMemberRole change, CancellationToken ct) =>
             ToResult(await change.HandleAsync(caller, memberId, body, ct))).RequirePermission(Permission.ChangeRoles);
 
@@ -38,8 +43,9 @@ public static class MembersApi
     {
         app.MapPost("/api/v1/groups/join", Join).WithTags("Members").RequireAuthorization(AccountsModule.ApiPolicy);
         var invitations = app.MapGroup("/api/v1/invitations").WithTags("Members");
+        // The link travels by SMS and may be forwarded: the number it is for shows masked.
         invitations.MapGet("/{token}", async (string token, AcceptInvitation accept, CancellationToken ct) =>
-            await accept.FindAsync(token, ct) is { } view ? Results.Ok(view) : InvalidLink());
+            await accept.FindAsync(token, ct) is { } view ? Results.Ok(view with { Phone = PhoneNumber.Parse(view.Phone).Masked() }) : InvalidLink());
         invitations.MapPost("/accept", Accept);
         return app;
     }
@@ -66,7 +72,7 @@ public static class MembersApi
     {
         var errors = new FieldErrors();
         errors.Text("token", body.Token, 512);
-        if (body.FullName is { Length: > 100 }) errors.Add("fullName", "Full name must be at most 100 characters.");
+        errors.Text("fullName", body.FullName, RegisterAccount.MaxFullName, required: false);
         if (body.Password is { Length: > RegisterAccount.MaxPassword }) errors.Add("password", "Password is too long.");
         if (errors.Any) return errors.ToProblem();
 

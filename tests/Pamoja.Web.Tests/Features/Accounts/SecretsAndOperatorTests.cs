@@ -52,4 +52,16 @@ public sealed class SecretsAndOperatorTests
         await using (var again = await PamojaFactory.CreateAsync(settings: settings))
             Assert.Equal(HttpStatusCode.OK, (await TestData.TokenAsync(again.ApiClient(), phone, password)).StatusCode);
     }
+
+    [Theory]
+    [InlineData(AccountsModule.ApiPolicy)]
+    [InlineData(AccountsModule.OperatorPolicy)]
+    public async Task Api_policies_accept_bearer_tokens_only_never_the_web_cookie(string name)
+    {
+        // A cookie authorising an API call would let any site make a signed-in browser act (CSRF).
+        var app = await PamojaFactory.SharedAsync();
+        var policy = await app.Services.GetRequiredService<Microsoft.AspNetCore.Authorization.IAuthorizationPolicyProvider>().GetPolicyAsync(name);
+        Assert.NotNull(policy);
+        Assert.Equal([IdentityConstants.BearerScheme], policy.AuthenticationSchemes);
+    }
 }

@@ -70,4 +70,89 @@ public sealed class TwoFactorTests : IAsyncLifetime
         }
         Assert.Equal((HttpStatusCode)423, last);
     }
+
+    /// Signs in, sets up and enables 2FA; returns the client, its phone and the key.
+    private async Task<(HttpClient Client, string Phone, string Key)> WithTwoFactorAsync()
+    {
+        var client = _app.ApiClient();
+        var phone = await TestData.SignedInAsync(client);
+        var key = (await (await client.PostAsync("/api/v1/me/2fa/setup", null)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sharedKey").GetString()!;
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsJsonAsync("/api/v1/me/2fa/enable", new { code = Totp.Code(key, DateTimeOffset.UtcNow) })).StatusCode);
+        return (client, phone, key);
+    }
+
+    private static string Wrong(string key) => Totp.Code(key, DateTimeOffset.UtcNow) == "999999" ? "888888" : "999999";
+
+    private static async Task<bool> TwoFactorOnAsync(HttpClient client) =>
+        (await client.GetFromJsonAsync<JsonElement>("/api/v1/me")).GetProperty("twoFactorEnabled").GetBoolean();
+
+    [Fact]
+    public async Task Guessing_the_code_to_turn_2FA_off_locks_the_account_like_guessing_a_password()
+    {
+        // Someone holding a stolen access token must not be able to try codes until one fits.
+        var (client, phone, key) = await WithTwoFactorAsync();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+            statuses.Add((await client.PostAsJsonAsync("/api/v1/me/2fa/disable", new { code = Wrong(key) })).StatusCode);
+        Assert.Equal([HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, (HttpStatusCode)423], statuses);
+
+        var right = await client.PostAsJsonAsync("/api/v1/me/2fa/disable", new { code = Totp.Code(key, DateTimeOffset.UtcNow) });
+        Assert.Equal((HttpStatusCode)423, right.StatusCode);
+        Assert.NotNull(right.Headers.RetryAfter);
+        Assert.True(await TwoFactorOnAsync(client));
+        Assert.Equal((HttpStatusCode)423, (await TestData.TokenAsync(_app.ApiClient(), phone, TestData.Password, Totp.Code(key, DateTimeOffset.UtcNow))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Wrong_codes_when_turning_2FA_on_count_towards_lockout_too()
+    {
+        var client = _app.ApiClient();
+        await TestData.SignedInAsync(client);
+        var key = (await (await client.PostAsync("/api/v1/me/2fa/setup", null)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sharedKey").GetString()!;
+        var last = HttpStatusCode.OK;
+        for (var i = 0; i < 5; i++)
+            last = (await client.PostAsJsonAsync("/api/v1/me/2fa/enable", new { code = Wrong(key) })).StatusCode;
+        Assert.Equal((HttpStatusCode)423, last);
+        Assert.False(await TwoFactorOnAsync(client));
+    }
+
+    [Fact]
+    public async Task Code_attempts_on_2FA_are_rate_limited_with_the_sign_ins_of_the_account()
+    {
+        var (client, _, key) = await WithTwoFactorAsync();
+        HttpResponseMessage? limited = null;
+        for (var i = 0; i < 12 && limited is null; i++)
+        {
+            var response = await client.PostAsJsonAsync("/api/v1/me/2fa/disable", new { code = Wrong(key) });
+            if (response.StatusCode == HttpStatusCode.TooManyRequests) limited = response;
+        }
+        Assert.NotNull(limited);
+        Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+    }
+
+    [Theory]
+    [InlineData("{0} {1}")]
+    [InlineData("{0}-{1}")]
+    [InlineData(" {0}{1} ")]
+    public async Task Codes_may_be_typed_with_a_space_or_a_dash_everywhere(string format)
+    {
+        var (client, phone, key) = await WithTwoFactorAsync();
+        string Typed() => string.Format(System.Globalization.CultureInfo.InvariantCulture, format, Totp.Code(key, DateTimeOffset.UtcNow)[..3], Totp.Code(key, DateTimeOffset.UtcNow)[3..]);
+        Assert.Equal(HttpStatusCode.OK, (await TestData.TokenAsync(_app.ApiClient(), phone, TestData.Password, Typed())).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsJsonAsync("/api/v1/me/2fa/disable", new { code = Typed() })).StatusCode);
+        Assert.False(await TwoFactorOnAsync(client));
+    }
+
+    [Fact]
+    public async Task The_security_page_locks_the_account_after_wrong_codes_too()
+    {
+        var (_, phone, key) = await WithTwoFactorAsync();
+        var browser = await _app.SignedInBrowserAsync(phone, Totp.Code(key, DateTimeOffset.UtcNow));
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+            statuses.Add((await Forms.SubmitAsync(browser, "/account/security", new Dictionary<string, string> { ["Code"] = Wrong(key) },
+                "/account/security?handler=Disable")).StatusCode);
+        Assert.Equal((HttpStatusCode)423, statuses[^1]);
+        Assert.All(statuses[..^1], s => Assert.Equal(HttpStatusCode.OK, s));
+    }
 }

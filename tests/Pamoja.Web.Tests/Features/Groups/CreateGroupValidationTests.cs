@@ -187,6 +187,11 @@ public sealed class CreateGroupValidationTests(GroupCreatorFixture fixture) : IC
         { "rosca", "timeZone", "\"../../../../etc/passwd\"", "timeZone" },
         { "rosca", "timeZone", $"\"Africa/{new string('x', 80)}\"", "timeZone" },
         { "rosca", "timeZone", "3", "timeZone" },
+        // Windows ids (which .NET on Linux also finds) and IANA's legacy ids: only Area/City or UTC.
+        { "rosca", "timeZone", "\"E. Africa Standard Time\"", "timeZone" },
+        { "rosca", "timeZone", "\"South Africa Standard Time\"", "timeZone" },
+        { "rosca", "timeZone", "\"EST5EDT\"", "timeZone" },
+        { "rosca", "timeZone", "\"GMT\"", "timeZone" },
         // shares
         { "rosca", "shares", "{\"min\":1,\"max\":5}", "shares" },
         { "asca", "shares", "{\"min\":1,\"max\":5}", "shares" },

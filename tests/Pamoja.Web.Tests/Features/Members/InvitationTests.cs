@@ -2,12 +2,13 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Pamoja.Web.Tests.Infrastructure;
 
 namespace Pamoja.Web.Tests.Features.Members;
 
-/// Officials add members by phone: an invitation by SMS with a signed, single-use link for a
-/// phone without an account; straight in (with a notice) for a phone that has one.
+/// Officials add members by phone: an invitation by SMS with a signed, single-use link, whether
+/// or not the phone has an account (someone with one accepts signed in as that account).
 public sealed class InvitationTests : IAsyncLifetime
 {
     private const string NewPassword = "a fresh member passphrase 9";
@@ -70,7 +71,9 @@ public sealed class InvitationTests : IAsyncLifetime
         Assert.Equal(groupId, invitation.GetProperty("groupId").GetGuid());
         Assert.Equal(name, invitation.GetProperty("groupName").GetString());
         Assert.Equal("rosca", invitation.GetProperty("groupKind").GetString());
-        Assert.Equal(phone, invitation.GetProperty("phone").GetString());
+        // Whoever holds the link sees which number it is for, but not all of it.
+        Assert.Equal(phone[..5] + new string('•', phone.Length - 8) + phone[^3..], invitation.GetProperty("phone").GetString());
+        Assert.DoesNotContain(phone[5..^3], invitation.GetRawText(), StringComparison.Ordinal);
         Assert.False(invitation.GetProperty("accountExists").GetBoolean());
 
         var accepted = await AcceptedAsync(await AcceptAsync(anonymous, token));
@@ -142,26 +145,73 @@ public sealed class InvitationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_phone_with_an_account_is_added_as_active_at_once_and_told_by_SMS()
+    public async Task A_phone_with_an_account_is_invited_too_and_joins_only_by_accepting_signed_in()
     {
+        // Adding someone to a group needs their consent, and must not tell the official who has
+        // an account or what name it carries.
         var (chair, groupId, name) = await GroupAsync();
         var person = _app.ApiClient();
-        var phone = await TestData.SignedInAsync(person);
+        var phone = await TestData.SignedInAsync(person); // the account's name is "Test Member"
         var userId = await GroupData.MyIdAsync(person);
 
-        var added = await chair.PostAsJsonAsync($"/api/v1/groups/{groupId}/members", new { phone });
+        var added = await chair.PostAsJsonAsync($"/api/v1/groups/{groupId}/members", new { phone, fullName = "Typed By Chair" });
         Assert.Equal(HttpStatusCode.Created, added.StatusCode);
         var body = await added.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(userId, body.GetProperty("userId").GetGuid());
-        Assert.Equal("active", body.GetProperty("status").GetString());
+        var memberId = body.GetProperty("memberId").GetGuid();
+        Assert.Equal(JsonValueKind.Null, body.GetProperty("userId").ValueKind);
+        Assert.Equal("invited", body.GetProperty("status").GetString());
         Assert.Equal("member", body.GetProperty("role").GetString());
 
-        var sms = await TestData.SmsAsync(phone, b => b.Contains(name, StringComparison.Ordinal));
-        Assert.Contains("added", sms, StringComparison.Ordinal);
-        Assert.DoesNotContain("/invitations/", sms, StringComparison.Ordinal);
-        Assert.Equal(0, await GroupData.CountAsync("SELECT count(*) FROM group_invitations WHERE member_id = $1", body.GetProperty("memberId").GetGuid()));
+        var listed = await GroupData.MemberAsync(chair, groupId, memberId);
+        Assert.Equal("invited", listed.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, listed.GetProperty("userId").ValueKind);
+        Assert.Equal("Typed By Chair", listed.GetProperty("fullName").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await person.GetAsync($"/api/v1/groups/{groupId}")).StatusCode);
+        Assert.Empty((await person.GetFromJsonAsync<JsonElement>("/api/v1/groups")).EnumerateArray());
 
+        var sms = await TestData.SmsAsync(phone, b => b.Contains(name, StringComparison.Ordinal));
+        var token = GroupData.InvitationToken(sms);
+        Assert.Equal(1, await GroupData.CountAsync("SELECT count(*) FROM group_invitations WHERE member_id = $1 AND used_at IS NULL", memberId));
+        Assert.True((await (await _app.ApiClient().GetAsync($"/api/v1/invitations/{token}")).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accountExists").GetBoolean());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await AcceptAsync(_app.ApiClient(), token, fullName: null, password: null)).StatusCode);
+
+        var accepted = await AcceptedAsync(await AcceptAsync(person, token, fullName: null, password: null));
+        Assert.Equal(userId, accepted.GetProperty("userId").GetGuid());
+        var member = await GroupData.MemberAsync(chair, groupId, memberId);
+        Assert.Equal("active", member.GetProperty("status").GetString());
+        Assert.Equal(userId, member.GetProperty("userId").GetGuid());
+        Assert.Equal("Test Member", member.GetProperty("fullName").GetString()); // their own name, once they said yes
         Assert.Equal("member", (await GroupData.GetAsync(person, groupId)).GetProperty("myRole").GetString());
+    }
+
+    [Fact]
+    public async Task Adding_a_phone_answers_and_texts_the_same_whether_or_not_it_has_an_account()
+    {
+        var (chair, groupId, name) = await GroupAsync();
+        var withAccount = await TestData.SignedInAsync(_app.ApiClient());
+        var withoutAccount = TestData.Phone();
+
+        var answers = new List<string>();
+        var texts = new List<string>();
+        foreach (var phone in new[] { withAccount, withoutAccount })
+        {
+            var added = await chair.PostAsJsonAsync($"/api/v1/groups/{groupId}/members", new { phone });
+            Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+            var body = JsonNode.Parse(await added.Content.ReadAsStringAsync())!.AsObject();
+            var memberId = body["memberId"]!.GetValue<Guid>();
+            body.Remove("memberId");
+            answers.Add(body.ToJsonString());
+
+            var listed = await GroupData.MemberAsync(chair, groupId, memberId);
+            Assert.Equal(phone, listed.GetProperty("fullName").GetString()); // no name typed: the phone, not the account's name
+            Assert.Equal(JsonValueKind.Null, listed.GetProperty("userId").ValueKind);
+
+            var sms = await TestData.SmsAsync(phone, b => b.Contains(name, StringComparison.Ordinal));
+            texts.Add(sms.Replace(GroupData.InvitationToken(sms), "TOKEN", StringComparison.Ordinal));
+        }
+        Assert.Equal(answers[0], answers[1]);
+        Assert.Equal(texts[0], texts[1]);
+        Assert.Equal(2, await GroupData.CountAsync("SELECT count(*) FROM audit_log WHERE group_id = $1 AND action = 'member.invited'", groupId));
     }
 
     [Fact]

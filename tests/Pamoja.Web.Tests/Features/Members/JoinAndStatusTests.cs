@@ -259,7 +259,10 @@ public sealed class JoinAndStatusTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, again.StatusCode);
         var body = await again.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(memberId, body.GetProperty("memberId").GetGuid());
-        Assert.Equal("active", body.GetProperty("status").GetString());
+        Assert.Equal("invited", body.GetProperty("status").GetString()); // back only if they say yes again
+        Assert.Equal(HttpStatusCode.NotFound, (await member.GetAsync($"/api/v1/groups/{groupId}")).StatusCode);
+        Assert.Equal(memberId, await GroupData.AcceptInvitationAsync(member, phone));
+        Assert.Equal("active", await StatusOfAsync(chair, groupId, memberId));
         Assert.Equal(HttpStatusCode.OK, (await member.GetAsync($"/api/v1/groups/{groupId}")).StatusCode);
         Assert.Equal(1, await GroupData.CountAsync("SELECT count(*) FROM group_members WHERE group_id = $1 AND phone = $2", groupId, phone));
     }
@@ -298,6 +301,7 @@ public sealed class JoinAndStatusTests : IAsyncLifetime
         {
             var (chair, groupId, _) = await GroupAsync();
             Assert.Equal(HttpStatusCode.Created, (await chair.PostAsJsonAsync($"/api/v1/groups/{groupId}/members", new { phone })).StatusCode);
+            await GroupData.AcceptInvitationAsync(person, phone);
             groups.Add(groupId);
         }
         var mine = await person.GetFromJsonAsync<JsonElement>("/api/v1/groups");

@@ -108,14 +108,19 @@ public sealed class RoleTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_chair_can_add_an_official_directly()
+    public async Task The_chair_can_invite_an_official_directly()
     {
         var (chair, groupId, _) = await GroupAsync();
         var person = _app.ApiClient();
         var phone = await TestData.SignedInAsync(person);
         var added = await chair.PostAsJsonAsync($"/api/v1/groups/{groupId}/members", new { phone, role = "treasurer" });
         Assert.Equal(HttpStatusCode.Created, added.StatusCode);
-        Assert.Equal("treasurer", (await added.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("role").GetString());
+        var body = await added.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("treasurer", body.GetProperty("role").GetString());
+        Assert.Equal("invited", body.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await person.GetAsync($"/api/v1/groups/{groupId}")).StatusCode);
+
+        await GroupData.AcceptInvitationAsync(person, phone);
         Assert.Equal("treasurer", (await GroupData.GetAsync(person, groupId)).GetProperty("myRole").GetString());
     }
 

@@ -24,6 +24,11 @@ internal static class AuthPages
             page.ModelState.AddModelError(key, $"{label} must be at most {maxLength} characters.");
             return null;
         }
+        if (!FieldErrors.IsCleanText(value))
+        {
+            page.ModelState.AddModelError(key, $"{label} must not contain control characters.");
+            return null;
+        }
         return value.Trim();
     }
 

@@ -58,13 +58,18 @@ public sealed class SecurityModel(UserManager<AppUser> users, SignInManager<AppU
         if (throttle.TryAcquire(AuthAction.SignIn, HttpContext, Account.UserName) is { } wait)
             return this.TooManyAttempts(wait);
 
-        if (!await twoFactor.EnableAsync(Account, code))
+        switch (await twoFactor.EnableAsync(Account, code))
         {
-            ModelState.AddModelError(nameof(Code), "The code does not match. Check the key in your app and enter the code it shows now.");
-            return Page();
+            case TwoFactorOutcome.Done:
+                await signIn.RefreshSignInAsync(Account);
+                return LocalRedirect("/account/security?status=enabled");
+            case TwoFactorOutcome.LockedOut locked:
+                AuthThrottle.SetRetryAfter(HttpContext, locked.RetryAfter);
+                return this.Locked();
+            default:
+                ModelState.AddModelError(nameof(Code), "The code does not match. Check the key in your app and enter the code it shows now.");
+                return Page();
         }
-        await signIn.RefreshSignInAsync(Account);
-        return LocalRedirect("/account/security?status=enabled");
     }
 
     public async Task<IActionResult> OnPostDisableAsync()
@@ -78,13 +83,18 @@ public sealed class SecurityModel(UserManager<AppUser> users, SignInManager<AppU
         if (throttle.TryAcquire(AuthAction.SignIn, HttpContext, Account.UserName) is { } wait)
             return this.TooManyAttempts(wait);
 
-        if (!await twoFactor.DisableAsync(Account, code))
+        switch (await twoFactor.DisableAsync(Account, code))
         {
-            ModelState.AddModelError(nameof(Code), "The code does not match. Enter the code your app shows now.");
-            return Page();
+            case TwoFactorOutcome.Done:
+                await signIn.RefreshSignInAsync(Account);
+                return LocalRedirect("/account/security?status=disabled");
+            case TwoFactorOutcome.LockedOut locked:
+                AuthThrottle.SetRetryAfter(HttpContext, locked.RetryAfter);
+                return this.Locked();
+            default:
+                ModelState.AddModelError(nameof(Code), "The code does not match. Enter the code your app shows now.");
+                return Page();
         }
-        await signIn.RefreshSignInAsync(Account);
-        return LocalRedirect("/account/security?status=disabled");
     }
 
     private async Task<bool> LoadAsync()
@@ -98,7 +108,7 @@ public sealed class SecurityModel(UserManager<AppUser> users, SignInManager<AppU
 
     private string? ReadCode()
     {
-        var code = Code?.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
+        var code = TwoFactor.NormalizeCode(Code);
         if (string.IsNullOrEmpty(code))
             ModelState.AddModelError(nameof(Code), "Enter the 6-digit code from your authenticator app.");
         else if (code.Length != 6 || !code.All(char.IsAsciiDigit))

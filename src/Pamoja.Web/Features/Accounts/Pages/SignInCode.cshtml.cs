@@ -25,7 +25,7 @@ public sealed class SignInCodeModel(SignInManager<AppUser> signIn, AuthThrottle 
         if (user is null)
             return StartAgain();
 
-        var code = Input.Code?.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
+        var code = TwoFactor.NormalizeCode(Input.Code);
         if (string.IsNullOrEmpty(code))
             ModelState.AddModelError("Input.Code", "Enter the 6-digit code from your authenticator app.");
         else if (code.Length != 6 || !code.All(char.IsAsciiDigit))

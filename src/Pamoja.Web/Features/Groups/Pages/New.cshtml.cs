@@ -32,7 +32,8 @@ public sealed class NewModel(CreateGroup create, UserManager<AppUser> users, Tim
         if (Api.TryParse(Kind, out GroupKind kind))
         {
             ChosenKind = Api.Name(kind);
-            Input = GroupSettingsForm.Defaults(kind, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+            // Today where a group with the form's default currency lives, not on the server.
+            Input = GroupSettingsForm.Defaults(kind, clock.Today(GroupSettingsInput.DefaultTimeZone(GroupSettingsForm.DefaultCurrency)));
         }
     }
 
@@ -50,7 +51,7 @@ public sealed class NewModel(CreateGroup create, UserManager<AppUser> users, Tim
         {
             // Also say at once what else is wrong, not one round trip per field.
             var errors = new FieldErrors();
-            input.Validate(errors, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+            input.Validate(errors, clock);
             GroupSettingsForm.AddErrors(errors, ModelState);
             return Page();
         }

@@ -43,7 +43,7 @@ public sealed class SettingsModel(GroupQueries queries, ChangeGroupSettings chan
         if (!ModelState.IsValid)
         {
             var errors = new FieldErrors();
-            input.Validate(errors, clock.Today(Group.TimeZone));
+            input.Validate(errors, clock);
             GroupSettingsForm.AddErrors(errors, ModelState);
             return Page();
         }

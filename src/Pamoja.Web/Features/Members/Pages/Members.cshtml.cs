@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Pamoja.Core.Groups;
 using Pamoja.Web.Features.Groups;
+using Pamoja.Web.Features.Accounts.Pages;
 using Pamoja.Web.Features.Groups.Pages;
+using Pamoja.Web.Http;
 
 namespace Pamoja.Web.Features.Members.Pages;
 
@@ -32,9 +34,7 @@ public sealed class MembersModel(MemberQueries queries, GroupQueries groups, Add
         var request = new AddMemberRequest(NewMember.Phone, NewMember.FullName, string.IsNullOrEmpty(NewMember.Role) ? null : NewMember.Role);
         var outcome = await add.HandleAsync(caller, request, ct);
         if (outcome is MemberOutcome.Done { Member: var member })
-            return Done(member.Status == MemberStatus.Invited
-                ? $"Invitation sent to {member.Phone} by SMS. They show as invited until they accept it."
-                : $"{Name(member)} already has a Pamoja account and is now a member. We told them by SMS.");
+            return Done($"Invitation sent to {member.Phone} by SMS. They show as invited until they accept it.");
         if (outcome is MemberOutcome.Invalid invalid)
         {
             invalid.Errors.CopyTo(ModelState, "NewMember.");
@@ -97,10 +97,14 @@ public sealed class MembersModel(MemberQueries queries, GroupQueries groups, Add
             MemberOutcome.Conflict c => (StatusCodes.Status409Conflict, c.Detail),
             MemberOutcome.Refused r => (StatusCodes.Status422UnprocessableEntity, r.Detail),
             MemberOutcome.Invalid i => (StatusCodes.Status400BadRequest, string.Join(" ", i.Errors.ToDictionary().SelectMany(e => e.Value))),
+            MemberOutcome.TooMany t => (StatusCodes.Status429TooManyRequests,
+                $"Too many invitations: this group, or this phone number, has had its share for now. Try again in {AuthPages.Describe(t.RetryAfter, roundUp: true)}."),
             _ => throw new InvalidOperationException("Unknown outcome."),
         };
         ModelState.AddModelError("", message);
         Response.StatusCode = code;
+        if (outcome is MemberOutcome.TooMany tooMany)
+            AuthThrottle.SetRetryAfter(HttpContext, tooMany.RetryAfter);
         await LoadAsync(ct);
         return Page();
     }
