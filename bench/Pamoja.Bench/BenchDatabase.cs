@@ -26,11 +26,12 @@ public sealed class BenchDatabase : IAsyncDisposable
     {
         _serverConnectionString = serverConnectionString;
         Name = name;
-        // One pooled data source for both workloads, built as the app builds its own (DataModule).
-        DataSource = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = name }.ConnectionString)
-        {
-            Name = "pamoja-bench",
-        }.Build();
+        // One pooled data source for both workloads, built as the app builds its own (DataModule:
+        // a pool of 25 unless the URL says otherwise; no other settings).
+        var connectionString = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = name };
+        if (!serverConnectionString.Contains("Maximum Pool Size", StringComparison.OrdinalIgnoreCase))
+            connectionString.MaxPoolSize = 25;
+        DataSource = new NpgsqlDataSourceBuilder(connectionString.ConnectionString) { Name = "pamoja-bench" }.Build();
     }
 
     public static string ServerConnectionString =>
@@ -40,9 +41,8 @@ public sealed class BenchDatabase : IAsyncDisposable
     {
         var server = ServerConnectionString;
         var name = $"pamoja_bench_{DateTime.UtcNow.ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture)}_{Guid.NewGuid().ToString("N")[..6]}";
-        await using (var admin = new NpgsqlConnection(server))
+        await using (var admin = await OpenAdminAsync(server, ct))
         {
-            await admin.OpenAsync(ct);
             await using var cmd = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin);
             await cmd.ExecuteNonQueryAsync(ct);
         }
@@ -56,6 +56,25 @@ public sealed class BenchDatabase : IAsyncDisposable
         {
             await db.DisposeAsync();
             throw;
+        }
+    }
+
+    /// A connection for CREATE and DROP DATABASE: to the URL's database, or to "postgres" when
+    /// that one does not exist (the benchmark needs the server, not the app's database).
+    private static async Task<NpgsqlConnection> OpenAdminAsync(string server, CancellationToken ct)
+    {
+        var admin = new NpgsqlConnection(server);
+        try
+        {
+            await admin.OpenAsync(ct);
+            return admin;
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InvalidCatalogName)
+        {
+            await admin.DisposeAsync();
+            admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server) { Database = "postgres" }.ConnectionString);
+            await admin.OpenAsync(ct);
+            return admin;
         }
     }
 
@@ -149,17 +168,28 @@ public sealed class BenchDatabase : IAsyncDisposable
         if (Keep)
             return;
         NpgsqlConnection.ClearAllPools();
-        try
+        // A plain DROP first: PostgreSQL stops autovacuum workers in the database by itself (after
+        // a write-heavy run there usually is one), while WITH (FORCE) would need the right to
+        // signal them. FORCE only if some other session is still connected.
+        for (var attempt = 1; ; attempt++)
         {
-            await using var admin = new NpgsqlConnection(_serverConnectionString);
-            await admin.OpenAsync();
-            await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", admin);
-            await cmd.ExecuteNonQueryAsync();
-        }
-        catch (NpgsqlException ex)
-        {
-            // Never hide the run's own outcome behind a failed clean-up; say what is left behind.
-            Console.Error.WriteLine($"warning: could not drop the benchmark database {Name} ({ex.Message}); drop it with: DROP DATABASE \"{Name}\" WITH (FORCE)");
+            try
+            {
+                await using var admin = await OpenAdminAsync(_serverConnectionString, CancellationToken.None);
+                await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\"{(attempt >= 3 ? " WITH (FORCE)" : "")}", admin);
+                await cmd.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (NpgsqlException) when (attempt < 4)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+            catch (NpgsqlException ex)
+            {
+                // Never hide the run's own outcome behind a failed clean-up; say what is left behind.
+                Console.Error.WriteLine($"warning: could not drop the benchmark database {Name} ({ex.Message}); drop it with: DROP DATABASE \"{Name}\" WITH (FORCE)");
+                return;
+            }
         }
     }
 }
