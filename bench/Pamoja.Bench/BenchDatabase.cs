@@ -26,12 +26,10 @@ public sealed class BenchDatabase : IAsyncDisposable
     {
         _serverConnectionString = serverConnectionString;
         Name = name;
-        // One pooled data source for both workloads, built as the app builds its own (DataModule:
-        // a pool of 25 unless the URL says otherwise; no other settings).
+        // One pooled data source for both workloads, built by the app's own DataModule so the
+        // ceiling and the real use case run with exactly the app's connection settings.
         var connectionString = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = name };
-        if (!serverConnectionString.Contains("Maximum Pool Size", StringComparison.OrdinalIgnoreCase))
-            connectionString.MaxPoolSize = 25;
-        DataSource = new NpgsqlDataSourceBuilder(connectionString.ConnectionString) { Name = "pamoja-bench" }.Build();
+        DataSource = DataModule.CreateDataSource(connectionString.ConnectionString, "pamoja-bench");
     }
 
     public static string ServerConnectionString =>

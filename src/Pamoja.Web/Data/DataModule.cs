@@ -19,13 +19,7 @@ public static class DataModule
             throw new InvalidOperationException(
                 "No database configured: set PAMOJA_DATABASE_URL (postgres://user:password@host:5432/db) or ConnectionStrings__Pamoja.");
 
-        var connectionString = new NpgsqlConnectionStringBuilder(DatabaseUrl.ToConnectionString(raw));
-        // PostgreSQL allows 100 connections by default; several app instances (or test hosts)
-        // with Npgsql's default pool of 100 each would exhaust it. 25 per instance keeps a
-        // 2-core database busy; requests beyond that wait for a connection instead of failing.
-        if (!raw.Contains("Maximum Pool Size", StringComparison.OrdinalIgnoreCase) && !raw.Contains("MaxPoolSize", StringComparison.OrdinalIgnoreCase))
-            connectionString.MaxPoolSize = 25;
-        var dataSource = new NpgsqlDataSourceBuilder(connectionString.ConnectionString) { Name = "pamoja" }.Build();
+        var dataSource = CreateDataSource(raw, "pamoja");
         builder.Services.AddSingleton(dataSource);
         builder.Services.AddDbContext<AppDbContext>(o => o.UseNpgsql(dataSource));
 
@@ -38,5 +32,28 @@ public static class DataModule
         builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
             new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new PostgresXmlRepository(sp.GetRequiredService<NpgsqlDataSource>())));
         return builder;
+    }
+
+    /// The one place connection settings are decided, so the app and the benchmark's
+    /// ceiling share them (bench/ must not measure a differently tuned pool).
+    /// - Pool of 25 per instance: PostgreSQL allows 100 connections by default and several
+    ///   app instances (or test hosts) with Npgsql's default of 100 each would exhaust it;
+    ///   25 keeps a 2-core database busy, and requests beyond that wait instead of failing.
+    /// - Automatic preparation: a statement run twice on a connection is prepared there, so
+    ///   the hot paths (recording a contribution, the engines) skip parsing and planning.
+    ///   Behind PgBouncer in transaction mode this needs max_prepared_statements (1.21+),
+    ///   see docs/operations.md.
+    /// An explicit setting in the connection string wins over both.
+    public static NpgsqlDataSource CreateDataSource(string databaseUrlOrConnectionString, string name)
+    {
+        var connectionString = new NpgsqlConnectionStringBuilder(DatabaseUrl.ToConnectionString(databaseUrlOrConnectionString));
+        bool Mentions(params string[] keys) => keys.Any(k => databaseUrlOrConnectionString.Contains(k, StringComparison.OrdinalIgnoreCase));
+        if (!Mentions("Maximum Pool Size", "MaxPoolSize"))
+            connectionString.MaxPoolSize = 25;
+        if (!Mentions("Max Auto Prepare", "MaxAutoPrepare"))
+            connectionString.MaxAutoPrepare = 64;
+        if (!Mentions("Auto Prepare Min Usages", "AutoPrepareMinUsages"))
+            connectionString.AutoPrepareMinUsages = 2;
+        return new NpgsqlDataSourceBuilder(connectionString.ConnectionString) { Name = name }.Build();
     }
 }

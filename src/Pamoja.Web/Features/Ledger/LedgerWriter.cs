@@ -57,19 +57,30 @@ public static class LedgerWriter
         // One row per account (an entry may touch an account twice; an upsert may not).
         var byAccount = lines.GroupBy(l => (l.Account, l.MemberId))
             .Select(g => (g.Key.Account, g.Key.MemberId, Amount: g.Sum(l => l.Amount))).Where(a => a.Amount != 0).ToList();
-        // Update the accounts that have a balance, insert the others. (Not INSERT … ON CONFLICT:
-        // PostgreSQL checks CHECK constraints on the would-be inserted row before resolving the
-        // conflict, so a withdrawal from a pool would be refused even with money in it.) The head
-        // lock serialises a group's postings, so no two writers race for the same new row.
-        batch.BatchCommands.Add(Command("""
-            WITH delta AS (SELECT * FROM unnest($2::text[], $3::uuid[], $4::bigint[]) AS d(account, member, amount)),
-                 updated AS (UPDATE ledger_balances b SET balance = b.balance + d.amount
-                               FROM delta d WHERE b.group_id = $1 AND b.account = d.account
-                             RETURNING b.account)
-            INSERT INTO ledger_balances (group_id, account, member_id, currency, balance)
-            SELECT $1, d.account, d.member, $5, d.amount FROM delta d WHERE d.account NOT IN (SELECT account FROM updated)
-            """, meta.GroupId, byAccount.Select(a => a.Account).ToArray(), Uuids(byAccount.Select(a => a.MemberId)),
-            byAccount.Select(a => a.Amount).ToArray(), meta.Currency));
+        var accounts = byAccount.Select(a => a.Account).ToArray();
+        var members = Uuids(byAccount.Select(a => a.MemberId));
+        var amounts = byAccount.Select(a => a.Amount).ToArray();
+        if (byAccount.Any(a => a.Amount < 0 && a.Account.StartsWith("pool:", StringComparison.Ordinal)))
+            // Money leaves a pool: update the accounts that have a balance, insert the others.
+            // (Not INSERT … ON CONFLICT: PostgreSQL checks CHECK constraints on the would-be
+            // inserted row before resolving the conflict, so a withdrawal from a pool would be
+            // refused even with money in it.) The head lock serialises a group's postings, so
+            // no two writers race for the same new row.
+            batch.BatchCommands.Add(Command("""
+                WITH delta AS (SELECT * FROM unnest($2::text[], $3::uuid[], $4::bigint[]) AS d(account, member, amount)),
+                     updated AS (UPDATE ledger_balances b SET balance = b.balance + d.amount
+                                   FROM delta d WHERE b.group_id = $1 AND b.account = d.account
+                                 RETURNING b.account)
+                INSERT INTO ledger_balances (group_id, account, member_id, currency, balance)
+                SELECT $1, d.account, d.member, $5, d.amount FROM delta d WHERE d.account NOT IN (SELECT account FROM updated)
+                """, meta.GroupId, accounts, members, amounts, meta.Currency));
+        else
+            // No pool goes down (contributions, fees, fines): one upsert, about a tenth faster.
+            batch.BatchCommands.Add(Command("""
+                INSERT INTO ledger_balances (group_id, account, member_id, currency, balance)
+                SELECT $1, d.account, d.member, $5, d.amount FROM unnest($2::text[], $3::uuid[], $4::bigint[]) AS d(account, member, amount)
+                ON CONFLICT (group_id, account) DO UPDATE SET balance = ledger_balances.balance + EXCLUDED.balance
+                """, meta.GroupId, accounts, members, amounts, meta.Currency));
         batch.BatchCommands.Add(Command("UPDATE ledger_heads SET seq = $2, hash = $3 WHERE group_id = $1 AND seq = $4",
             meta.GroupId, seq, hash, head.Seq));
         if (head.Seq == 0)
