@@ -6,6 +6,7 @@ using Pamoja.Web.Features.Groups;
 using Pamoja.Web.Features.Ledger;
 using Pamoja.Web.Features.Health;
 using Pamoja.Web.Features.Notifications;
+using Pamoja.Web.Features.Schedules;
 
 // `Pamoja.Web.dll [verb] [ASP.NET Core options]`: no verb serves the app; `migrate` and
 // `seed-demo` do their one job and exit (see Cli/PamojaCli.cs and ./pamoja help).
@@ -19,6 +20,7 @@ builder.AddNotifications();
 builder.AddAccounts();
 builder.AddGroups();
 builder.AddLedger();
+builder.AddSchedules();
 builder.AddDemo();
 
 var app = builder.Build();
@@ -26,8 +28,9 @@ app.UsePamojaPipeline();
 app.MapHealth();
 app.MapAccountsApi();
 app.MapGroupFeatures();
+app.MapEngineAdminApi();
 app.MapRazorPages();
 
-return await PamojaCli.RunAsync(app, verb);
+return await PamojaCli.RunAsync(app, verb, hostArgs);
 
 public partial class Program;

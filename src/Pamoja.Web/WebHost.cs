@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.HttpOverrides;
 using Pamoja.Web.Http;
+using Pamoja.Web.Jobs;
 
 namespace Pamoja.Web;
 
@@ -47,6 +48,7 @@ public static class WebHost
             var proxies = TrustedProxies.Parse(builder.Configuration[TrustedProxies.Setting]);
             builder.Services.Configure<ForwardedHeadersOptions>(proxies.ApplyTo);
         }
+        builder.AddJobs();
         return builder;
     }
 
@@ -71,6 +73,7 @@ public static class WebHost
         app.UseAuthorization();
         app.UseMiddleware<Features.Groups.GroupAccessMiddleware>();
         app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapJobsAdminApi();
         return app;
     }
 }

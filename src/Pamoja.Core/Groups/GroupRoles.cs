@@ -15,6 +15,7 @@ public enum Permission
     ChangeSettings,
     RecordMoney,
     ViewAudit,
+    ManageRotation,    // chair only: the order of a rotating group, the lottery draw
 }
 
 public static class RolePermissions

@@ -14,6 +14,17 @@ public enum PotRule { Gross, Net }
 public sealed record LateFine(long Amount, int BasisPoints, int GraceDays)
 {
     public static readonly LateFine None = new(0, 0, 0);
+
+    public bool Charges => Amount > 0 || BasisPoints > 0;
+
+    /// The fine on an amount still outstanding after the grace days. A percentage is rounded
+    /// down to the minor unit: a rounding never charges a member more than the rule says.
+    public long For(long outstanding)
+    {
+        if (outstanding <= 0) return 0;
+        if (Amount > 0) return Amount;
+        return (long)(((Int128)outstanding * BasisPoints) / 10_000);
+    }
 }
 
 /// The money rules of a group: what changing them means is versioned (GroupRulesVersion in the

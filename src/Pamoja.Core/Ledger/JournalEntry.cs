@@ -49,4 +49,6 @@ public static class EntryKinds
     public const string FinePaid = "fine_paid";
     public const string Opening = "opening";
     public const string Reversal = "reversal";
+    public const string PayoutReserved = "payout_reserved";
+    public const string PayoutPaid = "payout_paid";
 }

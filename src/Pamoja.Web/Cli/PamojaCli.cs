@@ -6,12 +6,12 @@ namespace Pamoja.Web;
 /// The verbs the ./pamoja script (and operators) call on the built app.
 public static class PamojaCli
 {
-    public static readonly string[] Verbs = ["serve", "migrate", "seed-demo", "verify"];
+    public static readonly string[] Verbs = ["serve", "migrate", "seed-demo", "verify", "engine"];
 
     public static (string Verb, string[] HostArgs) SplitVerb(string[] args) =>
         args.Length > 0 && !args[0].StartsWith('-') ? (args[0], args[1..]) : ("serve", args);
 
-    public static async Task<int> RunAsync(WebApplication app, string verb)
+    public static async Task<int> RunAsync(WebApplication app, string verb, string[]? args = null)
     {
         try
         {
@@ -42,6 +42,8 @@ public static class PamojaCli
                     return 0;
                 case "verify":
                     return await Verify(app);
+                case "engine":
+                    return await Engine(app, args);
                 default:
                     await Console.Error.WriteLineAsync($"Unknown command '{verb}'. Known: {string.Join(", ", Verbs)}.");
                     return 2;
@@ -75,6 +77,38 @@ public static class PamojaCli
             ? $"All {results.Count} group ledgers verify: {entries} entries, every chain intact, every balance equal to its lines."
             : $"{bad} of {results.Count} group ledgers failed verification.");
         return bad == 0 ? 0 : 1;
+    }
+
+    /// `engine --date YYYY-MM-DD [--group <id>]…`: runs every engine step due up to the date, for
+    /// every group or the ones named; running it again changes nothing.
+    private static async Task<int> Engine(WebApplication app, string[]? args)
+    {
+        args ??= [];
+        string? date = null;
+        var groups = new List<Guid>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--date" && i + 1 < args.Length) date = args[++i];
+            else if (args[i] == "--group" && i + 1 < args.Length && Guid.TryParse(args[i + 1], out var g)) { groups.Add(g); i++; }
+            else
+            {
+                await Console.Error.WriteLineAsync("Usage: engine --date YYYY-MM-DD [--group <group id>]...");
+                return 2;
+            }
+        }
+        var clock = app.Services.GetRequiredService<TimeProvider>();
+        if (Features.Schedules.SchedulesApi.ParseBusinessDate(date, clock, out var businessDate) is { } error)
+        {
+            await Console.Error.WriteLineAsync(error);
+            return 2;
+        }
+        await Migrate(app);
+        var summary = await app.Services.GetRequiredService<Features.Schedules.DailyEngines>()
+            .RunAsync(businessDate, groups.Count == 0 ? null : groups, CancellationToken.None);
+        Console.WriteLine($"Engines ran through {summary.BusinessDate:yyyy-MM-dd}: {summary.GroupsRun} group(s) run of {summary.GroupsQueued} queued; " +
+                          $"{summary.CyclesStarted} cycle(s) started, {summary.ObligationsOpened} obligation(s) opened, {summary.FinesCharged} fine(s), " +
+                          $"{summary.PayoutsReserved} payout(s) reserved, {summary.Reminders} reminder(s); {summary.Failed} failed.");
+        return summary.Failed == 0 ? 0 : 1;
     }
 
     private static Task<IReadOnlyList<string>> Migrate(WebApplication app) =>

@@ -15,6 +15,7 @@ public sealed class RolePermissionsTests
         [(GroupRole.Chair, Permission.ChangeSettings)] = true,
         [(GroupRole.Chair, Permission.RecordMoney)] = true,
         [(GroupRole.Chair, Permission.ViewAudit)] = true,
+        [(GroupRole.Chair, Permission.ManageRotation)] = true,
 
         [(GroupRole.Treasurer, Permission.ViewGroup)] = true,
         [(GroupRole.Treasurer, Permission.ViewMembers)] = true,
@@ -23,6 +24,7 @@ public sealed class RolePermissionsTests
         [(GroupRole.Treasurer, Permission.ChangeSettings)] = false,
         [(GroupRole.Treasurer, Permission.RecordMoney)] = true,
         [(GroupRole.Treasurer, Permission.ViewAudit)] = true,
+        [(GroupRole.Treasurer, Permission.ManageRotation)] = false,
 
         [(GroupRole.Secretary, Permission.ViewGroup)] = true,
         [(GroupRole.Secretary, Permission.ViewMembers)] = true,
@@ -31,6 +33,7 @@ public sealed class RolePermissionsTests
         [(GroupRole.Secretary, Permission.ChangeSettings)] = false,
         [(GroupRole.Secretary, Permission.RecordMoney)] = false,
         [(GroupRole.Secretary, Permission.ViewAudit)] = true,
+        [(GroupRole.Secretary, Permission.ManageRotation)] = false,
 
         [(GroupRole.Member, Permission.ViewGroup)] = true,
         [(GroupRole.Member, Permission.ViewMembers)] = true,
@@ -39,6 +42,7 @@ public sealed class RolePermissionsTests
         [(GroupRole.Member, Permission.ChangeSettings)] = false,
         [(GroupRole.Member, Permission.RecordMoney)] = false,
         [(GroupRole.Member, Permission.ViewAudit)] = false,
+        [(GroupRole.Member, Permission.ManageRotation)] = false,
     };
 
     [Fact]
@@ -49,7 +53,7 @@ public sealed class RolePermissionsTests
         Assert.Equal(all.Count, Expected.Count);
         Assert.True(all.SetEquals(Expected.Keys));
         Assert.Equal(4, Enum.GetValues<GroupRole>().Length);
-        Assert.Equal(7, Enum.GetValues<Permission>().Length);
+        Assert.Equal(8, Enum.GetValues<Permission>().Length);
     }
 
     public static TheoryData<GroupRole, Permission, bool> Matrix()

@@ -28,6 +28,8 @@ public sealed class PamojaFactory : WebApplicationFactory<Program>
             ["Network:TrustForwardedHeaders"] = "true",
             ["Network:KnownProxies"] = "*",
             ["Outbox:PollInterval"] = "00:00:00.200",
+            // The daily engines run only when a test runs them (their own database: EngineTestApp).
+            ["Engines:Enabled"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             _settings[key] = value;

@@ -39,4 +39,27 @@ public static class AuditTrail
             At = now,
         });
     }
+
+    /// The same entry as a statement for a use case that writes with plain SQL in its own
+    /// transaction (rotation, payouts): it commits or rolls back with the change.
+    public static Npgsql.NpgsqlBatchCommand Command(TimeProvider clock, Guid? groupId, Guid? actor, string action,
+        string entityType, object? entityId, object? before, object? after)
+    {
+        var now = clock.GetUtcNow();
+        var command = new Npgsql.NpgsqlBatchCommand("""
+            INSERT INTO audit_log (id, group_id, actor_user_id, action, entity_type, entity_id, before, after, at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9)
+            """);
+        object Db(object? value) => value ?? DBNull.Value;
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = Guid.CreateVersion7(now) });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = Db(groupId), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = Db(actor), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = action });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = entityType });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = Db(entityId?.ToString()), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = Db(before is null ? null : JsonSerializer.Serialize(before, Json)), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = Db(after is null ? null : JsonSerializer.Serialize(after, Json)), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = now });
+        return command;
+    }
 }

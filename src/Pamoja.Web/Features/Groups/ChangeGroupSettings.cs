@@ -54,11 +54,10 @@ public sealed class ChangeGroupSettings(AppDbContext db, TimeProvider clock)
         if (latest.ToRules() != settings.Rules)
         {
             // Before money moves, the new rules replace the old from day one; after, the
-            // calendar of the rules in force today says when the next period starts.
-            var inForce = GroupQueries.RulesInForce(versions, today);
+            // group's calendar (across its earlier rule changes) says when the next period starts.
             effectiveFrom = group.MoneyStartedOn is null
                 ? settings.StartsOn
-                : new PeriodCalendar(group.StartsOn, inForce.Frequency, inForce.EveryDays).NextStartAfter(today);
+                : new GroupCalendar(group.StartsOn, versions.Select(v => new RulesVersion(v.EffectiveFrom, v.ToRules())).ToList()).NextStartAfter(today);
             db.GroupRules.Add(GroupRulesVersion.From(group.Id, latest.Version + 1, effectiveFrom.Value, settings.Rules, caller.UserId, now));
             AuditTrail.Record(db, clock, group.Id, caller.UserId, "group.rules_changed", "group", group.Id,
                 CreateGroup.RulesSnapshot(latest.ToRules()),
@@ -77,6 +76,8 @@ public sealed class ChangeGroupSettings(AppDbContext db, TimeProvider clock)
         group.Revision++;
         AuditTrail.Record(db, clock, group.Id, caller.UserId, "group.settings_changed", "group", group.Id, before, CreateGroup.Snapshot(group, settings.Rules));
         await db.SaveChangesAsync(ct);
+        if (settings.Rules.RotationOrder == RotationOrder.Lottery)
+            await Schedules.LotteryCommitments.EnsureAsync(db, group.Id, now, ct);
         await tx.CommitAsync(ct);
         return new ChangeSettingsOutcome.Changed(effectiveFrom);
     }

@@ -70,6 +70,10 @@ public sealed class CreateGroup(AppDbContext db, TimeProvider clock)
             try
             {
                 await db.SaveChangesAsync(ct);
+                // A lottery group's first commitment is public from the day it is created, long
+                // before the draw. (Should this fail, the first draw publishes one and asks to wait.)
+                if (settings.Rules.RotationOrder == RotationOrder.Lottery)
+                    await Schedules.LotteryCommitments.EnsureAsync(db, group.Id, now, ct);
                 return new CreateGroupOutcome.Created(group.Id);
             }
             catch (DbUpdateException ex) when (attempt < 3 && ex.InnerException is Npgsql.PostgresException { SqlState: "23505", ConstraintName: "groups_invite_code_key" })

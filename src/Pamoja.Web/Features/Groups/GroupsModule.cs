@@ -1,6 +1,7 @@
 using Pamoja.Web.Features.Audit;
 using Pamoja.Web.Features.Ledger;
 using Pamoja.Web.Features.Members;
+using Pamoja.Web.Features.Schedules;
 
 namespace Pamoja.Web.Features.Groups;
 
@@ -35,7 +36,8 @@ public static class GroupsModule
             .MapGroupApi()
             .MapMembersApi()
             .MapAuditApi()
-            .MapLedgerApi();
+            .MapLedgerApi()
+            .MapSchedulesApi();
         return app;
     }
 }

@@ -57,6 +57,10 @@ public sealed class ChangeMemberStatus(AppDbContext db, TimeProvider clock)
         if (change == StatusChange.Approve && await MemberRules.OccupiedAsync(db, group.Id, ct) >= group.MaxMembers)
             return new MemberOutcome.Refused($"The group is full ({group.MaxMembers} members). Raise the member limit in the settings first.");
 
+        if (target == MemberStatus.Exited && member.Status != MemberStatus.Pending &&
+            await Schedules.RotationExit.ApplyAsync(db, group.Id, member.Id, ct) is { } owes)
+            return new MemberOutcome.Refused(owes);
+
         var before = member.Snapshot();
         member.Status = target;
         if (change == StatusChange.Approve) member.JoinedOn = clock.Today(group.TimeZone);

@@ -1,0 +1,177 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Pamoja.Web.Jobs;
+
+namespace Pamoja.Web.Features.Schedules;
+
+public sealed class EngineOptions
+{
+    /// Enqueue each group's daily run on its own business date (off in tests: they run the engines by hand).
+    public bool Enabled { get; set; } = true;
+
+    /// How often the scheduler looks for groups whose day has begun.
+    public double PollMinutes { get; set; } = 5;
+}
+
+public sealed record EngineRunSummary(DateOnly BusinessDate, int GroupsQueued, int GroupsRun, int CyclesStarted, int ObligationsOpened,
+    int Reminders, int FinesCharged, int PayoutsReserved, int Failed);
+
+/// The daily engines as jobs: one job per group and business date (its dedupe key makes a
+/// second enqueue a no-op), claimed with SKIP LOCKED and a lease by any instance's worker.
+public sealed class DailyEngines(NpgsqlDataSource db, JobQueue jobs, RunGroupEngines engines, IOptions<JobOptions> jobOptions, TimeProvider clock,
+    ILogger<DailyEngines> logger)
+{
+    public const string JobKind = "engines.group";
+
+    public static string DedupeKey(Guid groupId, DateOnly date) => $"engines:{groupId}:{date:yyyy-MM-dd}";
+
+    public static string Payload(DateOnly date) => JsonSerializer.Serialize(new { through = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) });
+
+    /// Queues every group (or the given ones) for the date.
+    public async Task<int> EnqueueAsync(DateOnly businessDate, IReadOnlyCollection<Guid>? groups, CancellationToken ct)
+    {
+        var ids = new List<Guid>();
+        await using (var cmd = db.CreateCommand(groups is null ? "SELECT id FROM groups" : "SELECT id FROM groups WHERE id = ANY($1)"))
+        {
+            if (groups is not null) cmd.Parameters.AddWithValue(groups.ToArray());
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) ids.Add(reader.GetGuid(0));
+        }
+        return await EnqueueAsync(ids.Select(id => (id, businessDate)).ToList(), ct);
+    }
+
+    public Task<int> EnqueueAsync(IReadOnlyList<(Guid GroupId, DateOnly Date)> runs, CancellationToken ct) =>
+        runs.Count == 0 ? Task.FromResult(0) :
+        jobs.EnqueueAsync(runs.Select(r => (JobKind, DedupeKey(r.GroupId, r.Date), (Guid?)r.GroupId, Payload(r.Date))).ToList(), ct);
+
+    /// Runs everything due up to the date now, on this instance (other instances' workers may
+    /// take some of the jobs: that is fine, each group-date runs once). Running it again for the
+    /// same date finds the jobs done and changes nothing.
+    public async Task<EngineRunSummary> RunAsync(DateOnly businessDate, IReadOnlyCollection<Guid>? groups, CancellationToken ct)
+    {
+        if (groups is not null) return await RunGroupsAsync(businessDate, groups, ct);
+        var queued = await EnqueueAsync(businessDate, groups, ct);
+        var total = EngineRunResult.None;
+        var failed = 0;
+        var worker = $"engine-run:{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
+        var results = new ConcurrentBag<EngineRunResult>();
+        while (!ct.IsCancellationRequested)
+        {
+            var claims = await jobs.ClaimAsync([JobKind], 32, jobOptions.Value.Lease, worker, ct);
+            if (claims.Count == 0) break;
+            await Parallel.ForEachAsync(claims, new ParallelOptions { MaxDegreeOfParallelism = jobOptions.Value.Slots, CancellationToken = ct }, async (job, token) =>
+            {
+                try
+                {
+                    if (await RunJobAsync(job, token) is { } result) results.Add(result);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    Interlocked.Increment(ref failed);
+                    logger.LogError(ex, "Engine job {JobId} for group {GroupId} failed", job.Id, job.GroupId);
+                    await jobs.FailAsync(job, ex, CancellationToken.None);
+                }
+            });
+        }
+        foreach (var result in results) total = total.Add(result);
+        return new EngineRunSummary(businessDate, queued, total.Groups, total.CyclesStarted, total.ObligationsOpened, total.Reminders,
+            total.FinesCharged, total.PayoutsReserved, failed);
+    }
+
+    /// Named groups (an operator re-running a few, the tests) run here and now, without jobs:
+    /// the group's cursor lock still makes each day's effects happen once.
+    private async Task<EngineRunSummary> RunGroupsAsync(DateOnly businessDate, IReadOnlyCollection<Guid> groups, CancellationToken ct)
+    {
+        var results = new ConcurrentBag<EngineRunResult>();
+        var failed = 0;
+        await Parallel.ForEachAsync(groups.Distinct(), new ParallelOptions { MaxDegreeOfParallelism = jobOptions.Value.Slots, CancellationToken = ct }, async (groupId, token) =>
+        {
+            try
+            {
+                if (await engines.RunAsync(groupId, businessDate, null, token) is { } result) results.Add(result);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Interlocked.Increment(ref failed);
+                logger.LogError(ex, "Engines failed for group {GroupId} through {Date}", groupId, businessDate);
+            }
+        });
+        var total = results.Aggregate(EngineRunResult.None, (a, b) => a.Add(b));
+        return new EngineRunSummary(businessDate, groups.Count, total.Groups, total.CyclesStarted, total.ObligationsOpened, total.Reminders,
+            total.FinesCharged, total.PayoutsReserved, failed);
+    }
+
+    /// One group's job: the run and the job's "done" mark commit together.
+    public async Task<EngineRunResult?> RunJobAsync(JobClaim job, CancellationToken ct)
+    {
+        if (job.GroupId is not { } groupId || ParseThrough(job.Payload) is not { } through)
+            throw new InvalidOperationException($"Engine job {job.Id} has no group or date.");
+        return await engines.RunAsync(groupId, through, jobs.CompleteCommand(job), ct);
+    }
+
+    private static DateOnly? ParseThrough(string payload)
+    {
+        using var doc = JsonDocument.Parse(payload);
+        return doc.RootElement.TryGetProperty("through", out var value) && value.ValueKind == JsonValueKind.String &&
+               DateOnly.TryParseExact(value.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            ? date : null;
+    }
+
+    /// Each group's business date today, by its own time zone.
+    public async Task<IReadOnlyList<(Guid GroupId, DateOnly Date)>> TodaysRunsAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var runs = new List<(Guid, DateOnly)>();
+        await using var cmd = db.CreateCommand("SELECT id, time_zone FROM groups");
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var zones = new Dictionary<string, DateOnly>();
+        while (await reader.ReadAsync(ct))
+        {
+            var zoneId = reader.GetString(1);
+            if (!zones.TryGetValue(zoneId, out var today))
+            {
+                var zone = TimeZoneInfo.TryFindSystemTimeZoneById(zoneId, out var z) ? z : TimeZoneInfo.Utc;
+                zones[zoneId] = today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
+            }
+            runs.Add((reader.GetGuid(0), today));
+        }
+        return runs;
+    }
+}
+
+/// The job worker's handler for engine jobs (the scheduled path).
+public sealed class EngineJobHandler(DailyEngines engines) : IJobHandler
+{
+    public string Kind => DailyEngines.JobKind;
+
+    public async Task HandleAsync(JobClaim job, CancellationToken ct) => await engines.RunJobAsync(job, ct);
+}
+
+/// Queues each group's run when its day begins (every few minutes, on every instance: the
+/// dedupe key makes that harmless). The job worker then runs them.
+public sealed class EngineScheduler(DailyEngines engines, IOptions<EngineOptions> options, TimeProvider clock, ILogger<EngineScheduler> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled) return;
+        var interval = TimeSpan.FromMinutes(Math.Clamp(options.Value.PollMinutes, 0.1, 24 * 60));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var queued = await engines.EnqueueAsync(await engines.TodaysRunsAsync(stoppingToken), stoppingToken);
+                if (queued > 0) logger.LogInformation("Queued the daily engines for {Groups} groups", queued);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Could not queue the daily engines");
+            }
+            try { await Task.Delay(interval, clock, stoppingToken); }
+            catch (OperationCanceledException) { return; }
+        }
+    }
+}

@@ -1,0 +1,165 @@
+using Npgsql;
+using Pamoja.Core.Engines;
+using Pamoja.Core.Groups;
+using Pamoja.Core.Ledger;
+using Pamoja.Core.Rotation;
+using Pamoja.Core.Schedules;
+using Pamoja.Web.Features.Ledger;
+using Pamoja.Web.Features.Members;
+
+namespace Pamoja.Web.Features.Schedules;
+
+/// A group's schedule state as the engines and the schedule pages see it, read in one batch of
+/// plain SQL (this runs for every group every day: see bench/).
+public sealed record GroupSchedule(
+    Guid GroupId,
+    string Currency,
+    string TimeZone,
+    DateOnly CreatedOn,
+    string Name,
+    GroupSnapshot Snapshot,
+    DateOnly? DoneThrough,
+    LedgerHead? Head,
+    IReadOnlyDictionary<Guid, (string Phone, string FullName)> Contacts)
+{
+    public GroupKind Kind => Snapshot.Kind;
+    public GroupCalendar Calendar => Snapshot.Calendar;
+
+    /// The first business date the engines act on: a group's first period opens a few days before
+    /// its start; a group that moved onto Pamoja mid-cycle starts on the day it was created (what
+    /// members paid before is in its opening balances, not its obligations).
+    public DateOnly FirstEngineDate
+    {
+        get
+        {
+            var opens = Calendar.Get(0).OpensOn;
+            return opens > CreatedOn ? opens : CreatedOn;
+        }
+    }
+
+    /// Reads the snapshot inside the caller's transaction. With lockForEngine, takes the locks a
+    /// run needs first: the group row (shared: member and rotation changes wait), the engine
+    /// cursor, and the ledger head (so no contribution commits between this read and the
+    /// run's postings). Null when the group does not exist.
+    public static async Task<GroupSchedule?> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, bool lockForEngine,
+        CancellationToken ct)
+    {
+        await using var batch = new NpgsqlBatch(connection, tx);
+        batch.BatchCommands.Add(Cmd($"""
+            SELECT kind, currency, time_zone, starts_on, created_at, payout_policy, name FROM groups WHERE id = $1 {(lockForEngine ? "FOR SHARE" : "")}
+            """, groupId));
+        if (lockForEngine)
+        {
+            batch.BatchCommands.Add(Cmd("SELECT done_through FROM engine_cursors WHERE group_id = $1 FOR UPDATE", groupId));
+            LedgerWriter.AddHeadLock(batch, groupId);
+        }
+        else
+            batch.BatchCommands.Add(Cmd("SELECT done_through FROM engine_cursors WHERE group_id = $1", groupId));
+        batch.BatchCommands.Add(Cmd("""
+            SELECT effective_from, contribution_amount, frequency, every_days, registration_fee, late_fine_amount, late_fine_bps,
+                   grace_days, rotation_order, rotation_pot, shares_min, shares_max
+              FROM group_rules WHERE group_id = $1 ORDER BY version
+            """, groupId));
+        // What each member has contributed, less opening balances (those paid for periods before
+        // the group's obligations began). Opening balances can only be a group's first entry.
+        batch.BatchCommands.Add(Cmd("""
+            SELECT m.id, m.status, m.joined_on, m.position, m.created_at, coalesce(-b.balance, 0) - coalesce(o.opening, 0), m.phone, m.full_name
+              FROM group_members m
+              LEFT JOIN ledger_balances b ON b.group_id = m.group_id AND b.account = 'member:' || m.id || ':contributions'
+              LEFT JOIN (SELECT l.member_id, -sum(l.amount) AS opening
+                           FROM journal_entries e JOIN journal_lines l ON l.entry_id = e.id
+                          WHERE e.group_id = $1 AND e.seq = 1 AND e.kind = 'opening' AND l.account LIKE 'member:%:contributions'
+                          GROUP BY l.member_id) o ON o.member_id = m.id
+             WHERE m.group_id = $1
+            """, groupId));
+        batch.BatchCommands.Add(Cmd("SELECT member_id, period, amount, due_on FROM obligations WHERE group_id = $1", groupId));
+        batch.BatchCommands.Add(Cmd("SELECT member_id, period FROM late_fines WHERE group_id = $1", groupId));
+        batch.BatchCommands.Add(Cmd("SELECT cycle, first_period, method FROM rotation_cycles WHERE group_id = $1 ORDER BY cycle", groupId));
+        batch.BatchCommands.Add(Cmd("SELECT cycle, member_id, period, discount FROM rotation_turns WHERE group_id = $1 ORDER BY cycle, period NULLS LAST, id", groupId));
+        batch.BatchCommands.Add(Cmd("SELECT period FROM payouts WHERE group_id = $1", groupId));
+        batch.BatchCommands.Add(Cmd("SELECT period, member_id, discount, placed_at FROM rotation_bids WHERE group_id = $1", groupId));
+        batch.BatchCommands.Add(Cmd("""
+            SELECT cycle, seed, commitment FROM lottery_commitments WHERE group_id = $1 AND revealed_at IS NULL ORDER BY cycle LIMIT 1
+            """, groupId));
+
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return null;
+        Api.TryParse<GroupKind>(reader.GetString(0), out var kind);
+        var currency = reader.GetString(1);
+        var timeZone = reader.GetString(2);
+        var startsOn = reader.GetFieldValue<DateOnly>(3);
+        var createdAt = reader.GetFieldValue<DateTimeOffset>(4);
+        var policy = reader.GetString(5) == "due_date" ? PayoutPolicy.DueDate : PayoutPolicy.AllCollected;
+        var name = reader.GetString(6);
+        await reader.NextResultAsync(ct);
+        DateOnly? doneThrough = await reader.ReadAsync(ct) ? reader.GetFieldValue<DateOnly>(0) : null;
+        LedgerHead? head = null;
+        if (lockForEngine)
+        {
+            await reader.NextResultAsync(ct); // the head lock (its INSERT … DO NOTHING returns no result set)
+            if (await reader.ReadAsync(ct)) head = LedgerWriter.ReadHead(reader);
+        }
+
+        await reader.NextResultAsync(ct);
+        var versions = new List<RulesVersion>();
+        while (await reader.ReadAsync(ct))
+        {
+            Api.TryParse<Frequency>(reader.GetString(2), out var frequency);
+            RotationOrder? order = reader.IsDBNull(8) ? null : Enum.Parse<RotationOrder>(reader.GetString(8), ignoreCase: true);
+            PotRule? pot = reader.IsDBNull(9) ? null : Enum.Parse<PotRule>(reader.GetString(9), ignoreCase: true);
+            versions.Add(new RulesVersion(reader.GetFieldValue<DateOnly>(0), new GroupRules(
+                reader.IsDBNull(1) ? null : reader.GetInt64(1), frequency, reader.GetInt32(3), reader.GetInt64(4),
+                new LateFine(reader.GetInt64(5), reader.GetInt32(6), reader.GetInt32(7)), order, pot, reader.GetInt32(10), reader.GetInt32(11))));
+        }
+
+        await reader.NextResultAsync(ct);
+        var members = new List<EngineMember>();
+        var contacts = new Dictionary<Guid, (string, string)>();
+        while (await reader.ReadAsync(ct))
+        {
+            contacts[reader.GetGuid(0)] = (reader.GetString(6), reader.GetString(7));
+            Api.TryParse<MemberStatus>(reader.GetString(1), out var status);
+            members.Add(new EngineMember(reader.GetGuid(0), status, reader.IsDBNull(2) ? null : reader.GetFieldValue<DateOnly>(2),
+                reader.IsDBNull(3) ? null : reader.GetInt32(3), reader.GetFieldValue<DateTimeOffset>(4), reader.GetInt64(5)));
+        }
+
+        await reader.NextResultAsync(ct);
+        var obligations = new List<EngineObligation>();
+        while (await reader.ReadAsync(ct))
+            obligations.Add(new EngineObligation(reader.GetGuid(0), reader.GetInt32(1), reader.GetInt64(2), reader.GetFieldValue<DateOnly>(3)));
+
+        await reader.NextResultAsync(ct);
+        var fined = new List<(Guid, int)>();
+        while (await reader.ReadAsync(ct)) fined.Add((reader.GetGuid(0), reader.GetInt32(1)));
+
+        await reader.NextResultAsync(ct);
+        var cycles = new List<EngineCycle>();
+        while (await reader.ReadAsync(ct))
+            cycles.Add(new EngineCycle(reader.GetInt32(0), reader.GetInt32(1), Enum.Parse<RotationOrder>(reader.GetString(2), ignoreCase: true)));
+
+        await reader.NextResultAsync(ct);
+        var turns = new List<EngineTurn>();
+        while (await reader.ReadAsync(ct))
+            turns.Add(new EngineTurn(reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetGuid(1), reader.IsDBNull(2) ? null : reader.GetInt32(2), reader.GetInt64(3)));
+
+        await reader.NextResultAsync(ct);
+        var payouts = new List<int>();
+        while (await reader.ReadAsync(ct)) payouts.Add(reader.GetInt32(0));
+
+        await reader.NextResultAsync(ct);
+        var bids = new List<PeriodBid>();
+        while (await reader.ReadAsync(ct))
+            bids.Add(new PeriodBid(reader.GetInt32(0), new Bid(reader.GetGuid(1), reader.GetInt64(2), reader.GetFieldValue<DateTimeOffset>(3))));
+
+        await reader.NextResultAsync(ct);
+        PendingDraw? pending = await reader.ReadAsync(ct) ? new PendingDraw(reader.GetInt32(0), reader.GetString(1), reader.GetString(2)) : null;
+
+        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out var z) ? z : TimeZoneInfo.Utc;
+        var createdOn = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(createdAt, zone).DateTime);
+        var snapshot = new GroupSnapshot(kind, new GroupCalendar(startsOn, versions), policy, members, obligations, fined, cycles, turns,
+            payouts, bids, pending);
+        return new GroupSchedule(groupId, currency, timeZone, createdOn, name, snapshot, doneThrough, head, contacts);
+    }
+
+    internal static NpgsqlBatchCommand Cmd(string sql, params object?[] values) => LedgerWriter.Command(sql, values);
+}

@@ -1,0 +1,191 @@
+using System.Globalization;
+using Npgsql;
+using Pamoja.Core.Engines;
+using Pamoja.Core.Ledger;
+using Pamoja.Core.Money;
+using Pamoja.Core.Rotation;
+using Pamoja.Web.Features.Ledger;
+using Pamoja.Web.Features.Members;
+
+namespace Pamoja.Web.Features.Schedules;
+
+public sealed record EngineRunResult(int Groups, int CyclesStarted, int ObligationsOpened, int Reminders, int FinesCharged, int PayoutsReserved)
+{
+    public static readonly EngineRunResult None = new(0, 0, 0, 0, 0, 0);
+
+    public EngineRunResult Add(EngineRunResult other) => new(Groups + other.Groups, CyclesStarted + other.CyclesStarted,
+        ObligationsOpened + other.ObligationsOpened, Reminders + other.Reminders, FinesCharged + other.FinesCharged,
+        PayoutsReserved + other.PayoutsReserved);
+}
+
+/// Runs the contributions and payouts engines for one group up to a business date, in one
+/// transaction: read the group's schedule under its locks, plan every missed day
+/// (DailyPlanner, pure), write every effect, move the group's "done through" mark — and, when
+/// the run is a job, mark the job done — then commit. A crash anywhere leaves nothing; a run
+/// that finds the mark already at the date changes nothing. Two instances on one group queue
+/// on the cursor lock, and the second finds the work done.
+public sealed class RunGroupEngines(NpgsqlDataSource db, TimeProvider clock, ILogger<RunGroupEngines> logger)
+{
+    /// Null when doneMark was given but matched no row (the job's lease was lost to another
+    /// worker): everything is rolled back and that worker will do it.
+    public async Task<EngineRunResult?> RunAsync(Guid groupId, DateOnly through, NpgsqlBatchCommand? doneMark, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var schedule = await GroupSchedule.LoadAsync(connection, tx, groupId, lockForEngine: true, ct);
+        var result = EngineRunResult.None;
+        await using var batch = new NpgsqlBatch(connection, tx);
+        if (schedule is not null)
+        {
+            var from = schedule.DoneThrough?.AddDays(1) ?? schedule.FirstEngineDate;
+            if (from <= through)
+            {
+                var effects = DailyPlanner.Plan(schedule.Snapshot, from, through, Lottery.NewSeed);
+                result = Write(batch, schedule, effects, through);
+            }
+        }
+        var markIndex = -1;
+        if (doneMark is not null)
+        {
+            batch.BatchCommands.Add(doneMark);
+            markIndex = batch.BatchCommands.Count - 1;
+        }
+        if (batch.BatchCommands.Count > 0)
+            await batch.ExecuteNonQueryAsync(ct);
+        if (markIndex >= 0 && batch.BatchCommands[markIndex].RecordsAffected != 1)
+        {
+            await tx.RollbackAsync(ct);
+            logger.LogWarning("Engine run for group {GroupId} through {Through} rolled back: the job's lease was lost", groupId, through);
+            return null;
+        }
+        await tx.CommitAsync(ct);
+        if (result.Groups > 0)
+            logger.LogInformation("Engines ran for group {GroupId} through {Through}: {Obligations} obligations, {Fines} fines, {Payouts} payouts, {Reminders} reminders",
+                groupId, through, result.ObligationsOpened, result.FinesCharged, result.PayoutsReserved, result.Reminders);
+        return result;
+    }
+
+    private EngineRunResult Write(NpgsqlBatch batch, GroupSchedule schedule, IReadOnlyList<EngineEffect> effects, DateOnly through)
+    {
+        var now = clock.GetUtcNow();
+        var groupId = schedule.GroupId;
+        var currency = Currency.Get(schedule.Currency);
+        var head = schedule.Head ?? throw new InvalidOperationException("The ledger head was not locked.");
+        var cycles = 0;
+        var reminders = 0;
+        var fines = 0;
+        var payouts = 0;
+
+        PostedEntry Post(JournalEntry entry, DateOnly on, string memo)
+        {
+            var posted = LedgerWriter.AddPosting(batch, head, entry, new PostingMeta(groupId, currency.Code, on, memo, null), now);
+            head = new LedgerHead(posted.Seq, posted.Hash);
+            return posted;
+        }
+
+        // Obligations first: a fine's row refers to its obligation.
+        var opened = effects.OfType<EngineEffect.ObligationOpened>().ToList();
+        if (opened.Count > 0) FlushObligations(batch, groupId, opened, now);
+        foreach (var effect in effects)
+        {
+            switch (effect)
+            {
+                case EngineEffect.CycleStarted started:
+                    cycles++;
+                    batch.BatchCommands.Add(Cmd("""
+                        INSERT INTO rotation_cycles (group_id, cycle, first_period, method, seed, commitment, drawn_at, drawn_order, created_at)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                        """, groupId, started.Cycle, started.FirstPeriod, Api.Name(started.Method),
+                        LedgerWriter.Nullable(started.Revealed?.Seed), LedgerWriter.Nullable(started.Revealed?.Commitment),
+                        started.Revealed is null ? DBNull.Value : now, started.Revealed is null ? DBNull.Value : started.Members.ToArray(), now));
+                    batch.BatchCommands.Add(Cmd("""
+                        INSERT INTO rotation_turns (id, group_id, cycle, member_id, period)
+                        SELECT gen_random_uuid(), $1, $2, t.member, CASE WHEN $4 THEN $3 + t.ord - 1 END
+                          FROM unnest($5::uuid[]) WITH ORDINALITY AS t(member, ord)
+                        """, groupId, started.Cycle, started.FirstPeriod, started.Ordered, started.Members.ToArray()));
+                    if (started.Revealed is { } revealed)
+                        batch.BatchCommands.Add(Cmd("UPDATE lottery_commitments SET revealed_at = $3 WHERE group_id = $1 AND cycle = $2 AND revealed_at IS NULL",
+                            groupId, revealed.Cycle, now));
+                    break;
+                case EngineEffect.CommitmentPublished published:
+                    batch.BatchCommands.Add(Cmd("""
+                        INSERT INTO lottery_commitments (group_id, cycle, seed, commitment, published_at) VALUES ($1, $2, $3, $4, $5)
+                        """, groupId, published.Draw.Cycle, published.Draw.Seed, published.Draw.Commitment, now));
+                    break;
+                case EngineEffect.TurnWon won:
+                    batch.BatchCommands.Add(Cmd("UPDATE rotation_turns SET period = $4, discount = $5 WHERE group_id = $1 AND cycle = $2 AND member_id = $3 AND period IS NULL",
+                        groupId, won.Cycle, won.MemberId, won.Period, won.Discount));
+                    break;
+                case EngineEffect.ObligationOpened:
+                    break; // written together below
+                case EngineEffect.FineCharged fine:
+                    fines++;
+                    var charged = Post(JournalEntry.Transfer(EntryKinds.FineCharged, LedgerAccount.MemberReceivable(fine.MemberId), LedgerAccount.IncomeFines,
+                        new Money(fine.Amount, currency)), fine.On, $"Late fine: period {fine.Period + 1}");
+                    batch.BatchCommands.Add(Cmd("INSERT INTO late_fines (group_id, member_id, period, amount, entry_id) VALUES ($1, $2, $3, $4, $5)",
+                        groupId, fine.MemberId, fine.Period, fine.Amount, charged.Id));
+                    break;
+                case EngineEffect.PayoutReserved payout:
+                    payouts++;
+                    var lines = new List<JournalLine> { new(LedgerAccount.MemberPayouts(payout.Recipient), new Money(payout.Amount, currency)) };
+                    lines.AddRange(payout.Shares.Select(s => new JournalLine(LedgerAccount.MemberPayouts(s.MemberId), new Money(s.Amount, currency))));
+                    lines.Add(new JournalLine(LedgerAccount.PayablePayouts, new Money(-(payout.Amount + payout.Discount), currency)));
+                    var reserved = Post(new JournalEntry(EntryKinds.PayoutReserved, lines), payout.On, $"Payout reserved: period {payout.Period + 1}");
+                    batch.BatchCommands.Add(Cmd("""
+                        INSERT INTO payouts (id, group_id, period, cycle, member_id, amount, discount, currency, status, reserve_entry_id, reserved_at)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'reserved', $9, $10)
+                        """, Guid.CreateVersion7(now), groupId, payout.Period, payout.Cycle, payout.Recipient, payout.Amount, payout.Discount,
+                        currency.Code, reserved.Id, now));
+                    break;
+                case EngineEffect.Reminder reminder:
+                    if (!schedule.Contacts.TryGetValue(reminder.MemberId, out var contact)) break;
+                    reminders++;
+                    batch.BatchCommands.Add(Cmd("""
+                        INSERT INTO notification_outbox (id, channel, recipient, template, body, sensitive, status, attempts, next_attempt_at, created_at, dedupe_key)
+                        VALUES ($1, 'sms', $2, $3, $4, false, 'pending', 0, $5, $5, $6)
+                        ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
+                        """, Guid.CreateVersion7(now), contact.Phone, "reminder." + ReminderName(reminder.Kind),
+                        ReminderText(schedule.Name, currency, reminder), now,
+                        $"reminder:{groupId}:{reminder.MemberId}:{reminder.Period}:{ReminderName(reminder.Kind)}"));
+                    break;
+            }
+        }
+        batch.BatchCommands.Add(Cmd("""
+            INSERT INTO engine_cursors (group_id, done_through, updated_at) VALUES ($1, $2, $3)
+            ON CONFLICT (group_id) DO UPDATE SET done_through = EXCLUDED.done_through, updated_at = EXCLUDED.updated_at
+             WHERE engine_cursors.done_through < EXCLUDED.done_through
+            """, groupId, through, now));
+        return new EngineRunResult(1, cycles, opened.Count, reminders, fines, payouts);
+    }
+
+    private static void FlushObligations(NpgsqlBatch batch, Guid groupId, List<EngineEffect.ObligationOpened> opened, DateTimeOffset now) =>
+        batch.BatchCommands.Add(Cmd("""
+            INSERT INTO obligations (group_id, member_id, period, amount, due_on, created_at)
+            SELECT $1, o.member, o.period, o.amount, o.due_on, $6
+              FROM unnest($2::uuid[], $3::int[], $4::bigint[], $5::date[]) AS o(member, period, amount, due_on)
+            """, groupId, opened.Select(o => o.MemberId).ToArray(), opened.Select(o => o.Period).ToArray(),
+            opened.Select(o => o.Amount).ToArray(), opened.Select(o => o.DueOn).ToArray(), now));
+
+    public static string ReminderName(ReminderKind kind) => kind switch
+    {
+        ReminderKind.DueSoon => "due_soon",
+        ReminderKind.DueToday => "due_today",
+        _ => "overdue",
+    };
+
+    private static string ReminderText(string group, Currency currency, EngineEffect.Reminder r)
+    {
+        var amount = currency.Code + " " + currency.Format(r.Outstanding);
+        var due = r.DueOn.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
+        return r.Kind switch
+        {
+            ReminderKind.DueSoon => $"{group}: your contribution of {amount} is due on {due}.",
+            ReminderKind.DueToday => $"{group}: your contribution of {amount} is due today.",
+            _ => r.Fine > 0
+                ? $"{group}: {amount} due on {due} is overdue. A late fine of {currency.Code} {currency.Format(r.Fine)} was charged."
+                : $"{group}: {amount} due on {due} is overdue.",
+        };
+    }
+
+    private static NpgsqlBatchCommand Cmd(string sql, params object?[] values) => LedgerWriter.Command(sql, values);
+}
