@@ -178,6 +178,11 @@ public static class DailyPlanner
         var winner = bid?.MemberId ?? state.Snapshot.Members.Where(m => waiting.Contains(m.Id))
             .OrderBy(m => m.Position ?? int.MaxValue).ThenBy(m => m.CreatedAt).ThenBy(m => m.Id).First().Id;
         var discount = waiting.Count == 1 ? 0 : bid?.Discount ?? 0; // the last member has no one to outbid
+        // A bid was checked against the pot when it was placed; if members have left since, the
+        // recipient still receives something: the discount stays below this period's pot.
+        var payers = state.Turns.Count(t => t.Cycle == cycle.Number && t.MemberId is not null);
+        var periodPot = Pot.Amount(period.Rules.Pot ?? PotRule.Gross, payers, period.Rules.ContributionAmount ?? 0);
+        discount = Math.Max(0, Math.Min(discount, periodPot - 1));
         var index = state.Turns.FindIndex(t => t.Cycle == cycle.Number && t.MemberId == winner);
         state.Turns[index] = state.Turns[index] with { Period = period.Number, Discount = discount };
         effects.Add(new EngineEffect.TurnWon(day, cycle.Number, winner, period.Number, discount));
@@ -216,8 +221,9 @@ public static class DailyPlanner
                 PayoutPolicy.AllCollected => collected == due ? due : 0,
                 _ => collected,
             };
-            if (pot <= 0) continue;
-            var discount = Math.Min(turn.Discount, pot);
+            // Wait for more money while the pot would not cover the winning bid's discount.
+            if (pot <= 0 || pot <= turn.Discount) continue;
+            var discount = turn.Discount;
             var cycleMembers = state.Turns.Where(t => t.Cycle == turn.Cycle && t.MemberId is not null).Select(t => t.MemberId!.Value);
             var shares = Bidding.ShareDiscount(discount, turn.MemberId!.Value, cycleMembers);
             state.PeriodsWithPayout.Add(number);

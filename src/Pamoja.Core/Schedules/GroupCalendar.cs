@@ -87,6 +87,26 @@ public sealed class GroupCalendar
         return Build(segment, number - segment.FirstPeriod);
     }
 
+    /// The period, or null when it would lie beyond the calendar (past the year 9998): what a
+    /// period number from outside is checked against.
+    public Period? TryGet(int number)
+    {
+        if (number < 0) return null;
+        try
+        {
+            var period = Get(number);
+            return period.EndsOn.Year < 9999 ? period : null;
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return null;
+        }
+        catch (OverflowException)
+        {
+            return null;
+        }
+    }
+
     private Period Build(Segment segment, int local)
     {
         var start = segment.Calendar.StartOf(local);

@@ -107,8 +107,9 @@ public static class PamojaCli
             .RunAsync(businessDate, groups.Count == 0 ? null : groups, CancellationToken.None);
         Console.WriteLine($"Engines ran through {summary.BusinessDate:yyyy-MM-dd}: {summary.GroupsRun} group(s) run of {summary.GroupsQueued} queued; " +
                           $"{summary.CyclesStarted} cycle(s) started, {summary.ObligationsOpened} obligation(s) opened, {summary.FinesCharged} fine(s), " +
-                          $"{summary.PayoutsReserved} payout(s) reserved, {summary.Reminders} reminder(s); {summary.Failed} failed.");
-        return summary.Failed == 0 ? 0 : 1;
+                          $"{summary.PayoutsReserved} payout(s) reserved, {summary.Reminders} reminder(s); {summary.Failed} failed" +
+                          (summary.Unfinished > 0 ? $"; {summary.Unfinished} group(s) still unfinished (queued for a retry or held by another instance)." : "."));
+        return summary.Failed == 0 && summary.Unfinished == 0 ? 0 : 1;
     }
 
     private static Task<IReadOnlyList<string>> Migrate(WebApplication app) =>

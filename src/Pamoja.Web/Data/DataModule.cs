@@ -20,7 +20,9 @@ public static class DataModule
                 "No database configured: set PAMOJA_DATABASE_URL (postgres://user:password@host:5432/db) or ConnectionStrings__Pamoja.");
 
         var dataSource = CreateDataSource(raw, "pamoja");
-        builder.Services.AddSingleton(dataSource);
+        // Registered through a factory so the container disposes it with the host: its pooled
+        // connections close when an app (or a test's app) stops, instead of idling until pruned.
+        builder.Services.AddSingleton(_ => dataSource);
         builder.Services.AddDbContext<AppDbContext>(o => o.UseNpgsql(dataSource));
 
         builder.Services.AddSingleton<MigrationRunner>();

@@ -16,8 +16,10 @@ public sealed class EngineOptions
     public double PollMinutes { get; set; } = 5;
 }
 
+/// GroupsQueued counts the jobs this run added (none when the date was queued before);
+/// Unfinished, the date's jobs still not done when the run gave up waiting for them.
 public sealed record EngineRunSummary(DateOnly BusinessDate, int GroupsQueued, int GroupsRun, int CyclesStarted, int ObligationsOpened,
-    int Reminders, int FinesCharged, int PayoutsReserved, int Failed);
+    int Reminders, int FinesCharged, int PayoutsReserved, int Failed, int Unfinished = 0);
 
 /// The daily engines as jobs: one job per group and business date (its dedupe key makes a
 /// second enqueue a no-op), claimed with SKIP LOCKED and a lease by any instance's worker.
@@ -58,10 +60,20 @@ public sealed class DailyEngines(NpgsqlDataSource db, JobQueue jobs, RunGroupEng
         var failed = 0;
         var worker = $"engine-run:{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
         var results = new ConcurrentBag<EngineRunResult>();
+        // Jobs of this date that another worker holds are waited for; if that worker died, its
+        // lease runs out and this run takes them over. Beyond that, give up and say so.
+        var giveUpAt = clock.GetUtcNow() + jobOptions.Value.Lease + TimeSpan.FromSeconds(30);
+        var unfinished = 0;
         while (!ct.IsCancellationRequested)
         {
             var claims = await jobs.ClaimAsync([JobKind], 32, jobOptions.Value.Lease, worker, ct);
-            if (claims.Count == 0) break;
+            if (claims.Count == 0)
+            {
+                unfinished = await UnfinishedAsync(businessDate, ct);
+                if (unfinished == 0 || clock.GetUtcNow() >= giveUpAt) break;
+                await Task.Delay(TimeSpan.FromSeconds(1), clock, ct);
+                continue;
+            }
             await Parallel.ForEachAsync(claims, new ParallelOptions { MaxDegreeOfParallelism = jobOptions.Value.Slots, CancellationToken = ct }, async (job, token) =>
             {
                 try
@@ -78,7 +90,17 @@ public sealed class DailyEngines(NpgsqlDataSource db, JobQueue jobs, RunGroupEng
         }
         foreach (var result in results) total = total.Add(result);
         return new EngineRunSummary(businessDate, queued, total.Groups, total.CyclesStarted, total.ObligationsOpened, total.Reminders,
-            total.FinesCharged, total.PayoutsReserved, failed);
+            total.FinesCharged, total.PayoutsReserved, failed, unfinished);
+    }
+
+    /// The date's engine jobs that are neither done nor dead: queued for later (after a failure)
+    /// or running on some worker.
+    private async Task<int> UnfinishedAsync(DateOnly businessDate, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("SELECT count(*) FROM jobs WHERE kind = $1 AND dedupe_key LIKE $2 AND status IN ('queued', 'running')");
+        cmd.Parameters.AddWithValue(JobKind);
+        cmd.Parameters.AddWithValue($"engines:%:{businessDate:yyyy-MM-dd}");
+        return (int)(long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
     /// Named groups (an operator re-running a few, the tests) run here and now, without jobs:

@@ -50,8 +50,12 @@ public sealed record GroupSchedule(
             """, groupId));
         if (lockForEngine)
         {
-            batch.BatchCommands.Add(Cmd("SELECT done_through FROM engine_cursors WHERE group_id = $1 FOR UPDATE", groupId));
+            // The head first: it exists for every group (created here if need be), so a second
+            // engine run on the same group waits here and then reads the cursor the first one
+            // committed. (A cursor row does not exist before a group's first run: locking it
+            // alone would let two first runs both plan from the start.)
             LedgerWriter.AddHeadLock(batch, groupId);
+            batch.BatchCommands.Add(Cmd("SELECT done_through FROM engine_cursors WHERE group_id = $1 FOR UPDATE", groupId));
         }
         else
             batch.BatchCommands.Add(Cmd("SELECT done_through FROM engine_cursors WHERE group_id = $1", groupId));
@@ -91,14 +95,14 @@ public sealed record GroupSchedule(
         var createdAt = reader.GetFieldValue<DateTimeOffset>(4);
         var policy = reader.GetString(5) == "due_date" ? PayoutPolicy.DueDate : PayoutPolicy.AllCollected;
         var name = reader.GetString(6);
-        await reader.NextResultAsync(ct);
-        DateOnly? doneThrough = await reader.ReadAsync(ct) ? reader.GetFieldValue<DateOnly>(0) : null;
         LedgerHead? head = null;
         if (lockForEngine)
         {
             await reader.NextResultAsync(ct); // the head lock (its INSERT … DO NOTHING returns no result set)
             if (await reader.ReadAsync(ct)) head = LedgerWriter.ReadHead(reader);
         }
+        await reader.NextResultAsync(ct);
+        DateOnly? doneThrough = await reader.ReadAsync(ct) ? reader.GetFieldValue<DateOnly>(0) : null;
 
         await reader.NextResultAsync(ct);
         var versions = new List<RulesVersion>();

@@ -205,7 +205,8 @@ public sealed class RotationChanges(NpgsqlDataSource db, TimeProvider clock)
         return await InGroupAsync(caller, Permission.ViewGroup, async (connection, tx, schedule) =>
         {
             var p = apiPeriod - 1;
-            var period = schedule.Calendar.Get(p);
+            if (schedule.Calendar.TryGet(p) is not { } period)
+                return ScheduleOutcome.Invalid("period", "This group's calendar has no such period.");
             if (schedule.Kind != GroupKind.Rosca || period.Rules.RotationOrder != RotationOrder.Bidding)
                 return ScheduleOutcome.Rule("Not a bidding group", "Members of this group do not bid for their turns.");
             var today = clock.Today(schedule.TimeZone);

@@ -23,9 +23,9 @@ public static class RotationExit
         if (schedule is null || schedule.Kind != GroupKind.Rosca) return null;
         var snapshot = schedule.Snapshot;
         var opened = snapshot.Obligations.Count == 0 ? -1 : snapshot.Obligations.Max(o => o.Period);
-        // The cycle still under way that holds this member's turn.
-        var turn = snapshot.Turns.Where(t => t.MemberId == memberId)
-            .FirstOrDefault(t => snapshot.Turns.Any(o => o.Cycle == t.Cycle && (o.Period is null || o.Period > opened)));
+        // The member's turn in the latest cycle they are in (finished or not: arrears of a
+        // finished cycle still count).
+        var turn = snapshot.Turns.Where(t => t.MemberId == memberId).MaxBy(t => t.Cycle);
         if (turn is null) return null;
 
         var received = turn.Period is { } own && (own <= opened || snapshot.PeriodsWithPayout.Contains(own));

@@ -175,14 +175,14 @@ public sealed class RunGroupEngines(NpgsqlDataSource db, TimeProvider clock, ILo
 
     private static string ReminderText(string group, Currency currency, EngineEffect.Reminder r)
     {
-        var amount = currency.Code + " " + currency.Format(r.Outstanding);
+        var amount = currency.Format(r.Outstanding); // "KES 1,500.00": Format names the currency
         var due = r.DueOn.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
         return r.Kind switch
         {
             ReminderKind.DueSoon => $"{group}: your contribution of {amount} is due on {due}.",
             ReminderKind.DueToday => $"{group}: your contribution of {amount} is due today.",
             _ => r.Fine > 0
-                ? $"{group}: {amount} due on {due} is overdue. A late fine of {currency.Code} {currency.Format(r.Fine)} was charged."
+                ? $"{group}: {amount} due on {due} is overdue. A late fine of {currency.Format(r.Fine)} was charged."
                 : $"{group}: {amount} due on {due} is overdue.",
         };
     }

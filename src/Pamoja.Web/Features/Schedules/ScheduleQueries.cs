@@ -89,7 +89,7 @@ public sealed class ScheduleQueries(NpgsqlDataSource db, TimeProvider clock)
         var periods = new List<SchedulePeriod>();
         for (var number = first; number <= last; number++)
         {
-            var period = calendar.Get(number);
+            if (calendar.TryGet(number) is not { } period) break; // beyond the calendar's last representable date
             var owed = snapshot.Obligations.Where(o => o.Period == number).ToList();
             var due = owed.Sum(o => o.Amount);
             var collected = owed.Sum(o => paid.GetValueOrDefault((o.MemberId, o.Period)));
