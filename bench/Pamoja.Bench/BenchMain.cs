@@ -17,6 +17,8 @@ public static class BenchMain
 
     public static async Task<int> Main(string[] args)
     {
+        if (args is ["engines", ..])
+            return await RunEnginesAsync(args[1..]);
         var (options, message) = BenchOptions.Parse(args);
         if (options is null)
         {
@@ -38,6 +40,27 @@ public static class BenchMain
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or Pamoja.Web.Data.MigrationFailedException)
         {
             Console.Error.WriteLine($"The benchmark could not run: {ex.Message}");
+            return 1;
+        }
+    }
+
+    /// `Pamoja.Bench engines …`: the daily engines benchmark (Engines/EnginesBench.cs).
+    private static async Task<int> RunEnginesAsync(string[] args)
+    {
+        using var cts = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+        try
+        {
+            return await Engines.EnginesBench.MainAsync(args, cts.Token);
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            Console.Error.WriteLine("Interrupted.");
+            return 1;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or Pamoja.Web.Data.MigrationFailedException)
+        {
+            Console.Error.WriteLine($"The benchmark could not run: {ex.GetType().Name}: {ex.Message}");
             return 1;
         }
     }
@@ -166,7 +189,7 @@ public static class BenchMain
         return invalid == 0 && counted;
     }
 
-    private static async Task<(string Version, string SyncCommit, string Fsync, string SharedBuffers)> MachineFactsAsync(NpgsqlDataSource db, CancellationToken ct)
+    internal static async Task<(string Version, string SyncCommit, string Fsync, string SharedBuffers)> MachineFactsAsync(NpgsqlDataSource db, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("SELECT current_setting('server_version'), current_setting('synchronous_commit'), current_setting('fsync'), current_setting('shared_buffers')");
         await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -177,7 +200,7 @@ public static class BenchMain
     /// How busy the machine is before the benchmark starts (Linux: CPU time used by everything
     /// over one idle second, and the load average): other work makes both figures noisy, and
     /// the reader should see it. The ratio, measured in alternating rounds, is steadier.
-    private static async Task<string> IdleCheckAsync(CancellationToken ct)
+    internal static async Task<string> IdleCheckAsync(CancellationToken ct)
     {
         var before = MachineCpu.Read();
         await Task.Delay(TimeSpan.FromSeconds(1), ct);
@@ -187,7 +210,7 @@ public static class BenchMain
                (usage.Value.Busy > 0.25 ? "  NOTE: other work is running on this machine; both figures will be noisy" : "");
     }
 
-    private static string LoadAverage()
+    internal static string LoadAverage()
     {
         try
         {
@@ -219,7 +242,7 @@ public static class BenchMain
 
     /// Two decimals, truncated rather than rounded, so that 0.497 reads 0.49 and never seems to
     /// meet a 0.5 target it missed.
-    private static string Ratio(double ratio) =>
+    internal static string Ratio(double ratio) =>
         (Math.Floor(ratio * 100) / 100).ToString("0.00", CultureInfo.InvariantCulture);
 
     private static string N(double value) => value.ToString("N0", CultureInfo.InvariantCulture);

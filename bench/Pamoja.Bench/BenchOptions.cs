@@ -8,7 +8,8 @@ public sealed record BenchOptions(int Seconds, int WarmupSeconds, int Writers, i
     public static readonly BenchOptions Default = new(Seconds: 10, WarmupSeconds: 2, Writers: 4, Groups: 2000, Members: 10, Rounds: 2, Hot: true, Keep: false);
 
     public const string Usage = """
-        Usage: Pamoja.Bench [options]
+        Usage: Pamoja.Bench [options]          the ledger benchmark (recording contributions)
+               Pamoja.Bench engines [options]  the daily engines benchmark (engines --help)
 
           --seconds N   measured seconds per round and workload      (default 10)
           --warmup N    warm-up seconds per workload, not measured   (default 2)

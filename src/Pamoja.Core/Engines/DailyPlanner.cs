@@ -81,7 +81,9 @@ public static class DailyPlanner
         for (var n = Math.Max(0, (late?.Number ?? 0) - 1); late is not null && n <= late.Number; n++)
         {
             var period = snapshot.Calendar.Get(n);
-            if (period.OpensOn < from && period.DueOn >= from) OpenPeriod(state, period, from, newSeed, effects);
+            // Only a period not opened before: a daily run and a catch-up must agree on who owes.
+            if (period.OpensOn < from && period.DueOn >= from && !state.Obligations.Any(o => o.Period == n))
+                OpenPeriod(state, period, from, newSeed, effects);
         }
         for (var day = from; day <= through; day = day.AddDays(1))
         {

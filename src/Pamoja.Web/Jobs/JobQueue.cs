@@ -116,15 +116,23 @@ public sealed class JobQueue(NpgsqlDataSource db, TimeProvider clock)
 
         // The CTE picks and locks the rows once; SKIP LOCKED lets concurrent claimers take
         // other rows instead of queueing behind each other, so no two claims share a job.
+        // Queued and expired jobs are picked separately so each pick can walk jobs_claim_idx in
+        // run_after order and stop at the limit (one query with an OR sorted every queued job).
         var claim = new NpgsqlBatchCommand("""
-            WITH next AS (
-                SELECT id FROM jobs
-                 WHERE kind = ANY($2)
-                   AND ((status = 'queued' AND run_after <= $1)
-                     OR (status = 'running' AND leased_until < $1 AND attempts < max_attempts))
-                 ORDER BY run_after, id
+            WITH queued AS (
+                SELECT id, run_after FROM jobs
+                 WHERE status = 'queued' AND run_after <= $1 AND kind = ANY($2)
+                 ORDER BY run_after
                  LIMIT $3
-                 FOR UPDATE SKIP LOCKED)
+                 FOR UPDATE SKIP LOCKED),
+            expired AS (
+                SELECT id, run_after FROM jobs
+                 WHERE status = 'running' AND leased_until < $1 AND attempts < max_attempts AND kind = ANY($2)
+                 ORDER BY run_after
+                 LIMIT $3
+                 FOR UPDATE SKIP LOCKED),
+            next AS (
+                SELECT id FROM (SELECT * FROM expired UNION ALL SELECT * FROM queued) c ORDER BY run_after LIMIT $3)
             UPDATE jobs j
                SET status = 'running', attempts = j.attempts + 1, lease_token = gen_random_uuid(),
                    leased_until = $4, locked_by = $5, updated_at = $1
@@ -182,6 +190,23 @@ public sealed class JobQueue(NpgsqlDataSource db, TimeProvider clock)
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var batch = new NpgsqlBatch(connection) { BatchCommands = { CompleteCommand(claim) } };
         return await batch.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    /// Done marks for several jobs in one statement, for work that is safe to repeat (an engine
+    /// run whose own cursor makes a second run a no-op): returns how many were still held.
+    public async Task<int> CompleteManyAsync(IReadOnlyList<JobClaim> claims, CancellationToken ct)
+    {
+        if (claims.Count == 0) return 0;
+        await using var cmd = db.CreateCommand("""
+            UPDATE jobs j
+               SET status = 'done', finished_at = $3, updated_at = $3, lease_token = NULL, leased_until = NULL
+              FROM unnest($1::uuid[], $2::uuid[]) AS c(id, token)
+             WHERE j.id = c.id AND j.lease_token = c.token AND j.status = 'running'
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = claims.Select(c => c.Id).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = claims.Select(c => c.LeaseToken).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
+        return await cmd.ExecuteNonQueryAsync(ct);
     }
 
     /// Records a failed attempt while the claim still holds the job: queued again after an

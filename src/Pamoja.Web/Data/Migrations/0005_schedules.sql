@@ -37,6 +37,9 @@ CREATE TABLE rotation_turns (
     FOREIGN KEY (group_id, cycle) REFERENCES rotation_cycles (group_id, cycle),
     FOREIGN KEY (group_id, member_id) REFERENCES group_members (group_id, id)
 );
+-- The engines read a group's turns on every run (the partial unique indexes below cannot serve
+-- a plain group_id lookup: without this, each run scans the whole table).
+CREATE INDEX rotation_turns_group_idx ON rotation_turns (group_id, cycle);
 -- One recipient per period, one turn per member per cycle.
 CREATE UNIQUE INDEX rotation_turns_period_key ON rotation_turns (group_id, period) WHERE period IS NOT NULL;
 CREATE UNIQUE INDEX rotation_turns_member_key ON rotation_turns (group_id, cycle, member_id) WHERE member_id IS NOT NULL;

@@ -64,30 +64,51 @@ public sealed class DailyEngines(NpgsqlDataSource db, JobQueue jobs, RunGroupEng
         // lease runs out and this run takes them over. Beyond that, give up and say so.
         var giveUpAt = clock.GetUtcNow() + jobOptions.Value.Lease + TimeSpan.FromSeconds(30);
         var unfinished = 0;
-        while (!ct.IsCancellationRequested)
+        // Each slot claims a few jobs at a time and runs them, so no slot waits for the slowest
+        // job of a shared batch. When nothing is claimable but jobs of the date are still
+        // unfinished (held by another worker, or waiting for a retry), look again shortly.
+        var slots = Enumerable.Range(0, jobOptions.Value.Slots).Select(async _ =>
         {
-            var claims = await jobs.ClaimAsync([JobKind], 32, jobOptions.Value.Lease, worker, ct);
-            if (claims.Count == 0)
+            while (!ct.IsCancellationRequested)
             {
-                unfinished = await UnfinishedAsync(businessDate, ct);
-                if (unfinished == 0 || clock.GetUtcNow() >= giveUpAt) break;
-                await Task.Delay(TimeSpan.FromSeconds(1), clock, ct);
-                continue;
+                var claims = await jobs.ClaimAsync([JobKind], 8, jobOptions.Value.Lease, worker, ct);
+                if (claims.Count == 0)
+                {
+                    var left = await UnfinishedAsync(businessDate, ct);
+                    Volatile.Write(ref unfinished, left);
+                    if (left == 0 || clock.GetUtcNow() >= giveUpAt) return;
+                    await Task.Delay(TimeSpan.FromMilliseconds(200), clock, ct);
+                    continue;
+                }
+                var succeeded = new List<JobClaim>(claims.Count);
+                foreach (var job in claims)
+                {
+                    try
+                    {
+                        if (await RunJobAsync(job, ct) is { } result) results.Add(result);
+                        succeeded.Add(job);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        Interlocked.Increment(ref failed);
+                        logger.LogError(ex, "Engine job {JobId} for group {GroupId} failed", job.Id, job.GroupId);
+                        try
+                        {
+                            await jobs.FailAsync(job, ex, CancellationToken.None);
+                        }
+                        catch (Exception failEx) when (failEx is NpgsqlException or TimeoutException)
+                        {
+                            // The database is unreachable now: the job's lease runs out and it is retried then.
+                            logger.LogError(failEx, "Could not record the failure of engine job {JobId}", job.Id);
+                        }
+                    }
+                }
+                // The groups' own cursors committed with their effects; the jobs are marked done
+                // together afterwards (a crash in between only makes a later run find them done).
+                await jobs.CompleteManyAsync(succeeded, ct);
             }
-            await Parallel.ForEachAsync(claims, new ParallelOptions { MaxDegreeOfParallelism = jobOptions.Value.Slots, CancellationToken = ct }, async (job, token) =>
-            {
-                try
-                {
-                    if (await RunJobAsync(job, token) is { } result) results.Add(result);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    Interlocked.Increment(ref failed);
-                    logger.LogError(ex, "Engine job {JobId} for group {GroupId} failed", job.Id, job.GroupId);
-                    await jobs.FailAsync(job, ex, CancellationToken.None);
-                }
-            });
-        }
+        }).ToList();
+        await Task.WhenAll(slots);
         foreach (var result in results) total = total.Add(result);
         return new EngineRunSummary(businessDate, queued, total.Groups, total.CyclesStarted, total.ObligationsOpened, total.Reminders,
             total.FinesCharged, total.PayoutsReserved, failed, unfinished);
@@ -126,12 +147,14 @@ public sealed class DailyEngines(NpgsqlDataSource db, JobQueue jobs, RunGroupEng
             total.FinesCharged, total.PayoutsReserved, failed);
     }
 
-    /// One group's job: the run and the job's "done" mark commit together.
+    /// One group's job. Its effects commit with the group's cursor (its real "done" mark), so
+    /// running a job twice changes nothing; the job row is marked done by the caller: the job
+    /// worker after the handler returns, an engine run in bulk after a few jobs.
     public async Task<EngineRunResult?> RunJobAsync(JobClaim job, CancellationToken ct)
     {
         if (job.GroupId is not { } groupId || ParseThrough(job.Payload) is not { } through)
             throw new InvalidOperationException($"Engine job {job.Id} has no group or date.");
-        return await engines.RunAsync(groupId, through, jobs.CompleteCommand(job), ct);
+        return await engines.RunAsync(groupId, through, null, ct);
     }
 
     private static DateOnly? ParseThrough(string payload)

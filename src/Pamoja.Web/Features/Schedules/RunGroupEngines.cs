@@ -83,6 +83,7 @@ public sealed class RunGroupEngines(NpgsqlDataSource db, TimeProvider clock, ILo
             return posted;
         }
 
+        var notices = new List<(string Phone, string Template, string Body, string Key)>();
         // Obligations first: a fine's row refers to its obligation.
         var opened = effects.OfType<EngineEffect.ObligationOpened>().ToList();
         if (opened.Count > 0) FlushObligations(batch, groupId, opened, now);
@@ -139,17 +140,21 @@ public sealed class RunGroupEngines(NpgsqlDataSource db, TimeProvider clock, ILo
                     break;
                 case EngineEffect.Reminder reminder:
                     if (!schedule.Contacts.TryGetValue(reminder.MemberId, out var contact)) break;
-                    reminders++;
-                    batch.BatchCommands.Add(Cmd("""
-                        INSERT INTO notification_outbox (id, channel, recipient, template, body, sensitive, status, attempts, next_attempt_at, created_at, dedupe_key)
-                        VALUES ($1, 'sms', $2, $3, $4, false, 'pending', 0, $5, $5, $6)
-                        ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
-                        """, Guid.CreateVersion7(now), contact.Phone, "reminder." + ReminderName(reminder.Kind),
-                        ReminderText(schedule.Name, currency, reminder), now,
+                    notices.Add((contact.Phone, "reminder." + ReminderName(reminder.Kind), ReminderText(schedule.Name, currency, reminder),
                         $"reminder:{groupId}:{reminder.MemberId}:{reminder.Period}:{ReminderName(reminder.Kind)}"));
                     break;
             }
         }
+        // The reminders in one statement; a dedupe key already queued is skipped.
+        reminders = notices.Count;
+        if (notices.Count > 0)
+            batch.BatchCommands.Add(Cmd("""
+                INSERT INTO notification_outbox (id, channel, recipient, template, body, sensitive, status, attempts, next_attempt_at, created_at, dedupe_key)
+                SELECT n.id, 'sms', n.recipient, n.template, n.body, false, 'pending', 0, $1, $1, n.dedupe_key
+                  FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[]) AS n(id, recipient, template, body, dedupe_key)
+                ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
+                """, now, notices.Select(_ => Guid.CreateVersion7(now)).ToArray(), notices.Select(n => n.Phone).ToArray(),
+                notices.Select(n => n.Template).ToArray(), notices.Select(n => n.Body).ToArray(), notices.Select(n => n.Key).ToArray()));
         batch.BatchCommands.Add(Cmd("""
             INSERT INTO engine_cursors (group_id, done_through, updated_at) VALUES ($1, $2, $3)
             ON CONFLICT (group_id) DO UPDATE SET done_through = EXCLUDED.done_through, updated_at = EXCLUDED.updated_at
