@@ -64,7 +64,14 @@ public sealed class GroupCalendar
     }
 
     /// The rules in force on a date (a period's rules are those in force on its first day).
-    public GroupRules RulesOn(DateOnly date) => _rules.Last(r => r.From <= date || r == _rules[0]).Rules;
+    /// Before the start, the first version's.
+    public GroupRules RulesOn(DateOnly date)
+    {
+        var inForce = _rules[0].Rules;
+        foreach (var (from, rules) in _rules)
+            if (from <= date) inForce = rules;
+        return inForce;
+    }
 
     public static GroupCalendar Simple(DateOnly startsOn, GroupRules rules) => new(startsOn, [new RulesVersion(startsOn, rules)]);
 

@@ -23,23 +23,6 @@ public sealed class JobsAdminApiTests : IAsyncLifetime
 
     private JobQueue Queue => _app.Services.GetRequiredService<JobQueue>();
 
-    /// A client signed in as a platform operator (the role is given before the token is issued).
-    private static async Task<HttpClient> OperatorAsync(PamojaFactory app)
-    {
-        var client = app.ApiClient();
-        var phone = TestData.Phone();
-        await TestData.RegisterAsync(client, phone);
-        using (var scope = app.Services.CreateScope())
-        {
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-            Assert.True((await users.AddToRoleAsync((await users.FindByNameAsync(phone))!, Roles.Operator)).Succeeded);
-        }
-        var token = await TestData.TokenAsync(client, phone, TestData.Password);
-        Assert.Equal(HttpStatusCode.OK, token.StatusCode);
-        client.DefaultRequestHeaders.Authorization = new("Bearer", (await token.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString());
-        return client;
-    }
-
     /// A dead job of a kind no handler in the app knows (so the app's worker leaves it alone).
     private async Task<(Guid Id, string Kind, Guid GroupId)> DeadJobAsync()
     {
@@ -60,7 +43,7 @@ public sealed class JobsAdminApiTests : IAsyncLifetime
     public async Task The_operator_lists_dead_jobs_with_their_error_and_retries_one()
     {
         var job = await DeadJobAsync();
-        var op = await OperatorAsync(_app);
+        var op = await TestData.OperatorAsync(_app);
 
         var response = await op.GetAsync("/api/v1/admin/jobs?status=dead&limit=500");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -97,7 +80,7 @@ public sealed class JobsAdminApiTests : IAsyncLifetime
     [Fact]
     public async Task Retrying_an_unknown_job_is_404()
     {
-        var op = await OperatorAsync(_app);
+        var op = await TestData.OperatorAsync(_app);
         var response = await op.PostAsync($"/api/v1/admin/jobs/{Guid.NewGuid()}/retry", null);
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal(404, (await TestData.ProblemAsync(response)).GetProperty("status").GetInt32());
@@ -116,7 +99,7 @@ public sealed class JobsAdminApiTests : IAsyncLifetime
     [InlineData("status=dead&limit=1.5", "limit")]
     public async Task Bad_queries_are_400_problems_naming_the_field(string query, string field)
     {
-        var op = await OperatorAsync(_app);
+        var op = await TestData.OperatorAsync(_app);
         var response = await op.GetAsync($"/api/v1/admin/jobs?{query}");
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await TestData.ProblemAsync(response);

@@ -27,15 +27,15 @@ public static class LedgerApi
             var errors = new FieldErrors();
             var reason = errors.Text("reason", body.Reason, ReverseEntry.MaxReason);
             if (errors.Any) return Task.FromResult(errors.ToProblem());
-            return Money(http, caller, new { entryId, body }, money, (c, tx) => reverse.HandleAsync(c, tx, caller, entryId, reason!, ct), ct);
+            return money.RunAsync(http, caller, new { entryId, body }, (c, tx) => reverse.HandleAsync(c, tx, caller, entryId, reason!, ct), ct);
         }).RequirePermission(Permission.RecordMoney);
 
         group.MapPost("/fees", (FeeRequest body, HttpContext http, GroupContext caller, RecordCharges charges, MoneyTransaction money, CancellationToken ct) =>
-            Money(http, caller, body, money, (c, tx) => charges.FeeAsync(c, tx, caller, body, ct), ct)).RequirePermission(Permission.RecordMoney);
+            money.RunAsync(http, caller, body, (c, tx) => charges.FeeAsync(c, tx, caller, body, ct), ct)).RequirePermission(Permission.RecordMoney);
         group.MapPost("/fines", (FineRequest body, HttpContext http, GroupContext caller, RecordCharges charges, MoneyTransaction money, CancellationToken ct) =>
-            Money(http, caller, body, money, (c, tx) => charges.FineAsync(c, tx, caller, body, ct), ct)).RequirePermission(Permission.RecordMoney);
+            money.RunAsync(http, caller, body, (c, tx) => charges.FineAsync(c, tx, caller, body, ct), ct)).RequirePermission(Permission.RecordMoney);
         group.MapPost("/opening-balances", (OpeningBalancesRequest body, HttpContext http, GroupContext caller, RecordOpeningBalances opening, MoneyTransaction money, CancellationToken ct) =>
-            Money(http, caller, body, money, (c, tx) => opening.HandleAsync(c, tx, caller, body, ct), ct)).RequirePermission(Permission.RecordMoney);
+            money.RunAsync(http, caller, body, (c, tx) => opening.HandleAsync(c, tx, caller, body, ct), ct)).RequirePermission(Permission.RecordMoney);
 
         group.MapGet("/balances", async (GroupContext caller, LedgerQueries queries, CancellationToken ct) => Results.Ok(await queries.BalancesAsync(caller, ct)));
         group.MapGet("/statement", Statement);
@@ -43,13 +43,6 @@ public static class LedgerApi
             Results.Ok(await queries.JournalAsync(caller.GroupId, afterSeq ?? 0, limit ?? 100, ct)));
         group.MapGet("/journal/verify", async (GroupContext caller, VerifyLedger verify, CancellationToken ct) => Results.Ok(await verify.VerifyAsync(caller.GroupId, ct)));
         return group;
-    }
-
-    private static Task<IResult> Money(HttpContext http, GroupContext caller, object request, MoneyTransaction money,
-        Func<Npgsql.NpgsqlConnection, Npgsql.NpgsqlTransaction, Task<MoneyOutcome>> work, CancellationToken ct)
-    {
-        var (key, problem) = IdempotencyKey.From(http, caller.UserId, request);
-        return problem is not null ? Task.FromResult(problem) : money.RunAsync(key, work, ct);
     }
 
     /// A member reads their own statement and the group's pool; officials read anyone's.

@@ -20,6 +20,14 @@ public abstract record MoneyOutcome
 /// 422s with nothing written. (RecordContribution inlines the same steps in fewer round trips.)
 public sealed class MoneyTransaction(NpgsqlDataSource db, TimeProvider clock, IOptions<JsonOptions> json)
 {
+    /// An API request's money use case: its Idempotency-Key (header, caller and body) checked first.
+    public Task<IResult> RunAsync(HttpContext http, Groups.GroupContext caller, object request,
+        Func<NpgsqlConnection, NpgsqlTransaction, Task<MoneyOutcome>> work, CancellationToken ct)
+    {
+        var (key, problem) = IdempotencyKey.From(http, caller.UserId, request);
+        return problem is not null ? Task.FromResult(problem) : RunAsync(key, work, ct);
+    }
+
     public async Task<IResult> RunAsync(IdempotencyKey? key, Func<NpgsqlConnection, NpgsqlTransaction, Task<MoneyOutcome>> work, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -39,7 +47,7 @@ public sealed class MoneyTransaction(NpgsqlDataSource db, TimeProvider clock, IO
         {
             outcome = await work(connection, tx);
         }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName?.StartsWith("external_references", StringComparison.Ordinal) == true)
+        catch (PostgresException ex) when (ExternalReferences.LostRace(ex))
         {
             // The same receipt recorded at the same instant elsewhere: the other one won.
             return ApiProblems.Status(StatusCodes.Status409Conflict, "Reference already recorded", "This reference has just been recorded by someone else.");

@@ -34,7 +34,7 @@ public sealed class RecordCharges(TimeProvider clock)
 
         var amount = request.Amount ?? await RegistrationFeeAsync(connection, tx, caller.GroupId, clock.Today(facts.TimeZone), ct);
         var provider = Api.Name(method);
-        if (reference is not null && await ReferenceTakenAsync(connection, tx, caller.GroupId, provider, reference, ct) is { } taken)
+        if (reference is not null && await ExternalReferences.TakenAsync(connection, tx, caller.GroupId, provider, reference, ct) is { } taken)
             return new MoneyOutcome.Refused(ApiProblems.Status(StatusCodes.Status409Conflict, "Reference already recorded",
                 $"This {provider} reference is already recorded (entry {taken}).", new Dictionary<string, object?> { ["entryId"] = taken }));
         if (amount <= 0)
@@ -72,18 +72,6 @@ public sealed class RecordCharges(TimeProvider clock)
                 new PostingMeta(caller.GroupId, facts.Currency.Code, today, "Fine paid: " + reason, caller.UserId), clock.GetUtcNow(), ct);
         return new MoneyOutcome.Created(new ChargeResponse(charged.Id, (paid ?? charged).Seq, EntryKinds.FineCharged, memberId, amount.Minor,
             facts.Currency.Code, (paid ?? charged).Hash, paid?.Id));
-    }
-
-    public static async Task<Guid?> ReferenceTakenAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, string provider, string reference, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand("""
-            SELECT entry_id FROM external_references
-             WHERE provider = $1 AND reference = $2 AND released_by_entry IS NULL AND (provider <> 'bank' OR group_id = $3)
-            """, connection, tx);
-        cmd.Parameters.AddWithValue(provider);
-        cmd.Parameters.AddWithValue(reference);
-        cmd.Parameters.AddWithValue(groupId);
-        return (Guid?)await cmd.ExecuteScalarAsync(ct);
     }
 
     /// The fee in the rules that apply today, or from the start for a group that has not started.

@@ -54,10 +54,7 @@ public sealed partial class RecordContribution(NpgsqlDataSource db, TimeProvider
         key?.AddLookup(read);
         read.BatchCommands.Add(LedgerWriter.Command("SELECT currency, time_zone FROM groups WHERE id = $1", caller.GroupId));
         read.BatchCommands.Add(LedgerWriter.Command("SELECT status FROM group_members WHERE group_id = $1 AND id = $2", caller.GroupId, memberId));
-        read.BatchCommands.Add(LedgerWriter.Command("""
-            SELECT entry_id FROM external_references
-             WHERE provider = $1 AND reference = $2 AND released_by_entry IS NULL AND (provider <> 'bank' OR group_id = $3)
-            """, provider, (object?)reference ?? DBNull.Value, caller.GroupId));
+        read.BatchCommands.Add(LedgerWriter.Command(ExternalReferences.LiveEntrySql, provider, (object?)reference ?? DBNull.Value, caller.GroupId));
         LedgerWriter.AddHeadLock(read, caller.GroupId);
 
         LedgerHead head;
@@ -115,7 +112,7 @@ public sealed partial class RecordContribution(NpgsqlDataSource db, TimeProvider
             await write.ExecuteNonQueryAsync(ct);
             await tx.CommitAsync(ct);
         }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName?.StartsWith("external_references", StringComparison.Ordinal) == true)
+        catch (PostgresException ex) when (ExternalReferences.LostRace(ex))
         {
             // The same receipt recorded at the same instant by another official: theirs won.
             return ApiProblems.Status(StatusCodes.Status409Conflict, "Reference already recorded", $"This {provider} reference is already recorded.");

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Pamoja.Web.Features.Groups;
 using Pamoja.Web.Jobs;
 
 namespace Pamoja.Web.Features.Schedules;
@@ -85,7 +86,7 @@ public sealed class DailyEngines(NpgsqlDataSource db, JobQueue jobs, RunGroupEng
                 {
                     try
                     {
-                        if (await RunJobAsync(job, ct) is { } result) results.Add(result);
+                        results.Add(await RunJobAsync(job, ct));
                         succeeded.Add(job);
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
@@ -134,7 +135,7 @@ public sealed class DailyEngines(NpgsqlDataSource db, JobQueue jobs, RunGroupEng
         {
             try
             {
-                if (await engines.RunAsync(groupId, businessDate, null, token) is { } result) results.Add(result);
+                results.Add(await engines.RunAsync(groupId, businessDate, token));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -150,11 +151,11 @@ public sealed class DailyEngines(NpgsqlDataSource db, JobQueue jobs, RunGroupEng
     /// One group's job. Its effects commit with the group's cursor (its real "done" mark), so
     /// running a job twice changes nothing; the job row is marked done by the caller: the job
     /// worker after the handler returns, an engine run in bulk after a few jobs.
-    public async Task<EngineRunResult?> RunJobAsync(JobClaim job, CancellationToken ct)
+    public async Task<EngineRunResult> RunJobAsync(JobClaim job, CancellationToken ct)
     {
         if (job.GroupId is not { } groupId || ParseThrough(job.Payload) is not { } through)
             throw new InvalidOperationException($"Engine job {job.Id} has no group or date.");
-        return await engines.RunAsync(groupId, through, null, ct);
+        return await engines.RunAsync(groupId, through, ct);
     }
 
     private static DateOnly? ParseThrough(string payload)
@@ -175,12 +176,9 @@ public sealed class DailyEngines(NpgsqlDataSource db, JobQueue jobs, RunGroupEng
         var zones = new Dictionary<string, DateOnly>();
         while (await reader.ReadAsync(ct))
         {
-            var zoneId = reader.GetString(1);
-            if (!zones.TryGetValue(zoneId, out var today))
-            {
-                var zone = TimeZoneInfo.TryFindSystemTimeZoneById(zoneId, out var z) ? z : TimeZoneInfo.Utc;
-                zones[zoneId] = today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
-            }
+            var zone = reader.GetString(1);
+            if (!zones.TryGetValue(zone, out var today))
+                zones[zone] = today = GroupClock.DateIn(now, zone);
             runs.Add((reader.GetGuid(0), today));
         }
         return runs;

@@ -4,6 +4,7 @@ using Pamoja.Core.Groups;
 using Pamoja.Core.Ledger;
 using Pamoja.Core.Rotation;
 using Pamoja.Core.Schedules;
+using Pamoja.Web.Features.Groups;
 using Pamoja.Web.Features.Ledger;
 using Pamoja.Web.Features.Members;
 
@@ -17,6 +18,7 @@ public sealed record GroupSchedule(
     string TimeZone,
     DateOnly CreatedOn,
     string Name,
+    ExitTurn ExitTurn,
     GroupSnapshot Snapshot,
     DateOnly? DoneThrough,
     LedgerHead? Head,
@@ -46,7 +48,7 @@ public sealed record GroupSchedule(
     {
         await using var batch = new NpgsqlBatch(connection, tx);
         batch.BatchCommands.Add(Cmd($"""
-            SELECT kind, currency, time_zone, starts_on, created_at, payout_policy, name FROM groups WHERE id = $1 {(lockForEngine ? "FOR SHARE" : "")}
+            SELECT kind, currency, time_zone, starts_on, created_at, payout_policy, name, exit_turn FROM groups WHERE id = $1 {(lockForEngine ? "FOR SHARE" : "")}
             """, groupId));
         if (lockForEngine)
         {
@@ -95,6 +97,7 @@ public sealed record GroupSchedule(
         var createdAt = reader.GetFieldValue<DateTimeOffset>(4);
         var policy = reader.GetString(5) == "due_date" ? PayoutPolicy.DueDate : PayoutPolicy.AllCollected;
         var name = reader.GetString(6);
+        var exitTurn = reader.GetString(7) == "skip" ? ExitTurn.Skip : ExitTurn.Shorten;
         LedgerHead? head = null;
         if (lockForEngine)
         {
@@ -158,11 +161,10 @@ public sealed record GroupSchedule(
         await reader.NextResultAsync(ct);
         PendingDraw? pending = await reader.ReadAsync(ct) ? new PendingDraw(reader.GetInt32(0), reader.GetString(1), reader.GetString(2)) : null;
 
-        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out var z) ? z : TimeZoneInfo.Utc;
-        var createdOn = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(createdAt, zone).DateTime);
+        var createdOn = GroupClock.DateIn(createdAt, timeZone);
         var snapshot = new GroupSnapshot(kind, new GroupCalendar(startsOn, versions), policy, members, obligations, fined, cycles, turns,
             payouts, bids, pending);
-        return new GroupSchedule(groupId, currency, timeZone, createdOn, name, snapshot, doneThrough, head, contacts);
+        return new GroupSchedule(groupId, currency, timeZone, createdOn, name, exitTurn, snapshot, doneThrough, head, contacts);
     }
 
     internal static NpgsqlBatchCommand Cmd(string sql, params object?[] values) => LedgerWriter.Command(sql, values);

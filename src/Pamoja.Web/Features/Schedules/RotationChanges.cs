@@ -9,29 +9,6 @@ using Pamoja.Web.Http;
 
 namespace Pamoja.Web.Features.Schedules;
 
-/// What a schedule use case hands back: a value for the caller, or a refusal with nothing written.
-public abstract record ScheduleOutcome
-{
-    public sealed record Done(object? Value) : ScheduleOutcome;
-    public sealed record Refused(int Status, string Title, string Detail, IReadOnlyDictionary<string, string[]>? Errors = null) : ScheduleOutcome;
-
-    public IResult ToResult(int successStatus = StatusCodes.Status200OK) => this switch
-    {
-        Done { Value: null } => Results.NoContent(),
-        Done done => Results.Json(done.Value, statusCode: successStatus),
-        Refused { Errors: { } errors } => Results.ValidationProblem(errors, title: ((Refused)this).Title),
-        Refused r => ApiProblems.Status(r.Status, r.Title, r.Detail),
-        _ => throw new InvalidOperationException(),
-    };
-
-    public static Refused Invalid(string field, string message) =>
-        new(StatusCodes.Status400BadRequest, "Invalid request", message, new Dictionary<string, string[]> { [field] = [message] });
-
-    public static Refused Rule(string title, string detail) => new(StatusCodes.Status422UnprocessableEntity, title, detail);
-
-    public static Refused Conflict(string title, string detail) => new(StatusCodes.Status409Conflict, title, detail);
-}
-
 public sealed record RotationOrderRequest(Guid[]? Order);
 public sealed record DrawResponse(int Cycle, int FirstPeriod, IReadOnlyList<Guid> Order, string Seed, string Commitment, string Algorithm,
     IReadOnlyList<Guid> Members, DateTimeOffset CommitmentPublishedAt);
@@ -55,8 +32,7 @@ public sealed class RotationChanges(NpgsqlDataSource db, TimeProvider clock)
         {
             if (schedule.Kind != GroupKind.Rosca)
                 return ScheduleOutcome.Rule("Not a rotating group", "Only rotating groups have a rotation order.");
-            var method = schedule.Calendar.PeriodOn(clock.Today(schedule.TimeZone))?.Rules.RotationOrder
-                         ?? schedule.Calendar.Get(0).Rules.RotationOrder;
+            var method = schedule.Calendar.RulesOn(clock.Today(schedule.TimeZone)).RotationOrder;
             if (method != RotationOrder.Fixed)
                 return ScheduleOutcome.Rule("The order is not set by hand",
                     method == RotationOrder.Lottery ? "This group's order is drawn by lottery." : "In this group, members bid for their turns.");
@@ -132,7 +108,7 @@ public sealed class RotationChanges(NpgsqlDataSource db, TimeProvider clock)
             if (schedule.Kind != GroupKind.Rosca)
                 return ScheduleOutcome.Rule("Not a rotating group", "Only rotating groups draw an order.");
             var today = clock.Today(schedule.TimeZone);
-            var method = schedule.Calendar.PeriodOn(today)?.Rules.RotationOrder ?? schedule.Calendar.Get(0).Rules.RotationOrder;
+            var method = schedule.Calendar.RulesOn(today).RotationOrder;
             if (method != RotationOrder.Lottery)
                 return ScheduleOutcome.Rule("Not a lottery group", "This group's order is not drawn by lottery.");
             var now = clock.GetUtcNow();
@@ -160,9 +136,6 @@ public sealed class RotationChanges(NpgsqlDataSource db, TimeProvider clock)
                 cycle = undrawn.Number;
                 firstPeriod = undrawn.FirstPeriod;
                 members = snapshot.Turns.Where(t => t.Cycle == cycle && t.MemberId is not null).Select(t => t.MemberId!.Value).ToList();
-                batch.BatchCommands.Add(LedgerWriter.Command("DELETE FROM rotation_turns WHERE group_id = $1 AND cycle = $2", caller.GroupId, cycle));
-                batch.BatchCommands.Add(LedgerWriter.Command("UPDATE rotation_cycles SET seed = $3, commitment = $4, drawn_at = $5, drawn_order = $6 WHERE group_id = $1 AND cycle = $2",
-                    caller.GroupId, cycle, pending.Seed, pending.Commitment, now, Lottery.Draw(pending.Seed, members).ToArray()));
             }
             else
             {
@@ -173,12 +146,19 @@ public sealed class RotationChanges(NpgsqlDataSource db, TimeProvider clock)
                 members = snapshot.Members.Where(m => m.Status == MemberStatus.Active).Select(m => m.Id).ToList();
                 if (members.Count < 2)
                     return ScheduleOutcome.Rule("Too few members", "A draw needs at least two active members.");
+            }
+            var drawn = Lottery.Draw(pending.Seed, members);
+            if (undrawn is not null)
+            {
+                batch.BatchCommands.Add(LedgerWriter.Command("DELETE FROM rotation_turns WHERE group_id = $1 AND cycle = $2", caller.GroupId, cycle));
+                batch.BatchCommands.Add(LedgerWriter.Command("UPDATE rotation_cycles SET seed = $3, commitment = $4, drawn_at = $5, drawn_order = $6 WHERE group_id = $1 AND cycle = $2",
+                    caller.GroupId, cycle, pending.Seed, pending.Commitment, now, drawn.ToArray()));
+            }
+            else
                 batch.BatchCommands.Add(LedgerWriter.Command("""
                     INSERT INTO rotation_cycles (group_id, cycle, first_period, method, seed, commitment, drawn_at, drawn_order, created_at)
                     VALUES ($1, $2, $3, 'lottery', $4, $5, $6, $7, $6)
-                    """, caller.GroupId, cycle, firstPeriod, pending.Seed, pending.Commitment, now, Lottery.Draw(pending.Seed, members).ToArray()));
-            }
-            var drawn = Lottery.Draw(pending.Seed, members);
+                    """, caller.GroupId, cycle, firstPeriod, pending.Seed, pending.Commitment, now, drawn.ToArray()));
             batch.BatchCommands.Add(LedgerWriter.Command("""
                 INSERT INTO rotation_turns (id, group_id, cycle, member_id, period)
                 SELECT gen_random_uuid(), $1, $2, t.member, $3 + t.ord - 1 FROM unnest($4::uuid[]) WITH ORDINALITY AS t(member, ord)

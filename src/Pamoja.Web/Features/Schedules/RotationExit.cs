@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
+using Pamoja.Core.Engines;
 using Pamoja.Core.Groups;
 using Pamoja.Web.Data;
 using Pamoja.Web.Features.Ledger;
@@ -43,14 +44,8 @@ public static class RotationExit
             return null; // paid ahead: their remaining obligations open as usual and are already covered
         }
 
-        string exitTurn;
-        await using (var cmd = new NpgsqlCommand("SELECT exit_turn FROM groups WHERE id = $1", connection, tx))
-        {
-            cmd.Parameters.AddWithValue(groupId);
-            exitTurn = (string)(await cmd.ExecuteScalarAsync(ct))!;
-        }
         await using var batch = new NpgsqlBatch(connection, tx);
-        if (exitTurn == "skip" && turn.Period is not null)
+        if (schedule.ExitTurn == ExitTurn.Skip && turn.Period is not null)
             batch.BatchCommands.Add(LedgerWriter.Command("UPDATE rotation_turns SET member_id = NULL WHERE group_id = $1 AND cycle = $2 AND member_id = $3",
                 groupId, turn.Cycle, memberId));
         else

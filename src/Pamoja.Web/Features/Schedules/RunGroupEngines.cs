@@ -20,48 +20,30 @@ public sealed record EngineRunResult(int Groups, int CyclesStarted, int Obligati
 
 /// Runs the contributions and payouts engines for one group up to a business date, in one
 /// transaction: read the group's schedule under its locks, plan every missed day
-/// (DailyPlanner, pure), write every effect, move the group's "done through" mark — and, when
-/// the run is a job, mark the job done — then commit. A crash anywhere leaves nothing; a run
-/// that finds the mark already at the date changes nothing. Two instances on one group queue
-/// on the cursor lock, and the second finds the work done.
+/// (DailyPlanner, pure), write every effect and move the group's "done through" mark (its
+/// cursor), then commit. A crash anywhere leaves nothing; a run that finds the mark already at
+/// the date changes nothing. Two instances on one group queue on the ledger head's lock, and
+/// the second finds the work done. That cursor is what makes a run exactly-once: jobs that
+/// carry runs may be repeated.
 public sealed class RunGroupEngines(NpgsqlDataSource db, TimeProvider clock, ILogger<RunGroupEngines> logger)
 {
-    /// Null when doneMark was given but matched no row (the job's lease was lost to another
-    /// worker): everything is rolled back and that worker will do it.
-    public async Task<EngineRunResult?> RunAsync(Guid groupId, DateOnly through, NpgsqlBatchCommand? doneMark, CancellationToken ct)
+    public async Task<EngineRunResult> RunAsync(Guid groupId, DateOnly through, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var schedule = await GroupSchedule.LoadAsync(connection, tx, groupId, lockForEngine: true, ct);
-        var result = EngineRunResult.None;
+        var from = schedule is null ? through.AddDays(1) : schedule.DoneThrough?.AddDays(1) ?? schedule.FirstEngineDate;
+        if (schedule is null || from > through)
+        {
+            await tx.CommitAsync(ct); // only the locks to release
+            return EngineRunResult.None;
+        }
         await using var batch = new NpgsqlBatch(connection, tx);
-        if (schedule is not null)
-        {
-            var from = schedule.DoneThrough?.AddDays(1) ?? schedule.FirstEngineDate;
-            if (from <= through)
-            {
-                var effects = DailyPlanner.Plan(schedule.Snapshot, from, through, Lottery.NewSeed);
-                result = Write(batch, schedule, effects, through);
-            }
-        }
-        var markIndex = -1;
-        if (doneMark is not null)
-        {
-            batch.BatchCommands.Add(doneMark);
-            markIndex = batch.BatchCommands.Count - 1;
-        }
-        if (batch.BatchCommands.Count > 0)
-            await batch.ExecuteNonQueryAsync(ct);
-        if (markIndex >= 0 && batch.BatchCommands[markIndex].RecordsAffected != 1)
-        {
-            await tx.RollbackAsync(ct);
-            logger.LogWarning("Engine run for group {GroupId} through {Through} rolled back: the job's lease was lost", groupId, through);
-            return null;
-        }
+        var result = Write(batch, schedule, DailyPlanner.Plan(schedule.Snapshot, from, through, Lottery.NewSeed), through);
+        await batch.ExecuteNonQueryAsync(ct);
         await tx.CommitAsync(ct);
-        if (result.Groups > 0)
-            logger.LogInformation("Engines ran for group {GroupId} through {Through}: {Obligations} obligations, {Fines} fines, {Payouts} payouts, {Reminders} reminders",
-                groupId, through, result.ObligationsOpened, result.FinesCharged, result.PayoutsReserved, result.Reminders);
+        logger.LogInformation("Engines ran for group {GroupId} through {Through}: {Obligations} obligations, {Fines} fines, {Payouts} payouts, {Reminders} reminders",
+            groupId, through, result.ObligationsOpened, result.FinesCharged, result.PayoutsReserved, result.Reminders);
         return result;
     }
 

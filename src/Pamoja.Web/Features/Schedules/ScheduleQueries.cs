@@ -68,7 +68,7 @@ public sealed class ScheduleQueries(NpgsqlDataSource db, TimeProvider clock)
         var vacant = snapshot.Turns.Where(t => t.Period is not null && t.MemberId is null).Select(t => t.Period!.Value).ToHashSet();
         // A fixed order not yet started as a cycle: the turns it will give, by position.
         var planned = new Dictionary<int, Guid>();
-        var method = (calendar.PeriodOn(today) ?? calendar.Get(0)).Rules.RotationOrder;
+        var method = calendar.RulesOn(today).RotationOrder;
         if (schedule.Kind == GroupKind.Rosca && method == RotationOrder.Fixed)
         {
             var nextStart = snapshot.Cycles.Count == 0 ? 0
@@ -137,8 +137,4 @@ public sealed class ScheduleQueries(NpgsqlDataSource db, TimeProvider clock)
             .Select(g => (g.Key, schedule.Contacts.GetValueOrDefault(g.Key).FullName ?? "", g.Sum(o => o.Amount - paid.GetValueOrDefault((o.MemberId, o.Period))), g.Count()))
             .OrderByDescending(a => a.Item3).ToList();
     }
-
-    public static bool IsRotating(GroupSchedule schedule) => schedule.Kind == GroupKind.Rosca;
-
-    public static Period? PeriodOf(GroupCalendar calendar, int apiPeriod) => apiPeriod >= 1 ? calendar.Get(apiPeriod - 1) : null;
 }

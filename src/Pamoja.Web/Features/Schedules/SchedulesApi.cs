@@ -34,7 +34,7 @@ public static class SchedulesApi
             Results.Ok(await queries.PayoutsAsync(caller.GroupId, ct)));
         group.MapPost("/payouts/{payoutId:guid}/pay", (Guid payoutId, PayPayoutRequest body, HttpContext http, GroupContext caller, SettlePayout settle,
             MoneyTransaction money, CancellationToken ct) =>
-            Money(http, caller, new { payoutId, body }, money, (c, tx) => settle.PayAsync(c, tx, caller, payoutId, body, ct), ct))
+            money.RunAsync(http, caller, new { payoutId, body }, (c, tx) => settle.PayAsync(c, tx, caller, payoutId, body, ct), ct))
             .RequirePermission(Permission.RecordMoney);
         group.MapPost("/payouts/{payoutId:guid}/void", (Guid payoutId, VoidPayoutRequest body, HttpContext http, GroupContext caller, SettlePayout settle,
             MoneyTransaction money, CancellationToken ct) =>
@@ -42,7 +42,7 @@ public static class SchedulesApi
             var errors = new FieldErrors();
             var reason = errors.Text("reason", body.Reason, SettlePayout.MaxReason);
             if (errors.Any) return Task.FromResult(errors.ToProblem());
-            return Money(http, caller, new { payoutId, body }, money, (c, tx) => settle.VoidAsync(c, tx, caller, payoutId, reason!, ct), ct);
+            return money.RunAsync(http, caller, new { payoutId, body }, (c, tx) => settle.VoidAsync(c, tx, caller, payoutId, reason!, ct), ct);
         }).RequirePermission(Permission.RecordMoney);
 
         group.MapGet("/rotation", async (GroupContext caller, RotationQueries queries, CancellationToken ct) =>
@@ -91,12 +91,6 @@ public static class SchedulesApi
         return null;
     }
 
-    private static Task<IResult> Money(HttpContext http, GroupContext caller, object request, MoneyTransaction money,
-        Func<Npgsql.NpgsqlConnection, Npgsql.NpgsqlTransaction, Task<MoneyOutcome>> work, CancellationToken ct)
-    {
-        var (key, problem) = IdempotencyKey.From(http, caller.UserId, request);
-        return problem is not null ? Task.FromResult(problem) : money.RunAsync(key, work, ct);
-    }
 }
 
 public static class SchedulesModule
@@ -113,59 +107,5 @@ public static class SchedulesModule
         builder.Services.AddScoped<RotationChanges>();
         builder.Services.AddScoped<SettlePayout>();
         return builder;
-    }
-}
-
-public sealed record RotationStateView(string? Method, string? Pot, string PayoutPolicy, string ExitTurn, IReadOnlyList<CycleView> Cycles,
-    NextDrawView? NextDraw, string Algorithm);
-public sealed record CycleView(int Cycle, int FirstPeriod, string Method, string? Seed, string? Commitment, DateTimeOffset? DrawnAt,
-    IReadOnlyList<Guid>? DrawnOrder, IReadOnlyList<TurnView> Turns);
-public sealed record TurnView(Guid? MemberId, int? Period, long Discount);
-public sealed record NextDrawView(int Cycle, string Commitment, DateTimeOffset PublishedAt);
-
-public sealed class RotationQueries(Npgsql.NpgsqlDataSource db, TimeProvider clock)
-{
-    public async Task<RotationStateView> GetAsync(Guid groupId, CancellationToken ct)
-    {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-        var schedule = await GroupSchedule.LoadAsync(connection, tx, groupId, lockForEngine: false, ct)
-                       ?? throw new InvalidOperationException($"Group {groupId} vanished.");
-        var rules = schedule.Calendar.PeriodOn(clock.Today(schedule.TimeZone))?.Rules ?? schedule.Calendar.Get(0).Rules;
-        var cycles = new List<CycleView>();
-        await using (var cmd = new Npgsql.NpgsqlCommand("""
-            SELECT cycle, first_period, method, seed, commitment, drawn_at, drawn_order FROM rotation_cycles WHERE group_id = $1 ORDER BY cycle
-            """, connection, tx))
-        {
-            cmd.Parameters.AddWithValue(groupId);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                var number = reader.GetInt32(0);
-                cycles.Add(new CycleView(number, reader.GetInt32(1) + 1, reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
-                    reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
-                    reader.IsDBNull(6) ? null : reader.GetFieldValue<Guid[]>(6),
-                    schedule.Snapshot.Turns.Where(t => t.Cycle == number).OrderBy(t => t.Period ?? int.MaxValue)
-                        .Select(t => new TurnView(t.MemberId, t.Period + 1, t.Discount)).ToList()));
-            }
-        }
-        string exitTurn = "shorten", policy = "all_collected";
-        await using (var cmd = new Npgsql.NpgsqlCommand("SELECT exit_turn, payout_policy FROM groups WHERE id = $1", connection, tx))
-        {
-            cmd.Parameters.AddWithValue(groupId);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            if (await reader.ReadAsync(ct)) (exitTurn, policy) = (reader.GetString(0), reader.GetString(1));
-        }
-        NextDrawView? next = null;
-        await using (var cmd = new Npgsql.NpgsqlCommand(
-            "SELECT cycle, commitment, published_at FROM lottery_commitments WHERE group_id = $1 AND revealed_at IS NULL ORDER BY cycle LIMIT 1", connection, tx))
-        {
-            cmd.Parameters.AddWithValue(groupId);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            if (await reader.ReadAsync(ct)) next = new NextDrawView(reader.GetInt32(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2));
-        }
-        await tx.CommitAsync(ct);
-        return new RotationStateView(rules.RotationOrder is { } o ? Members.Api.Name(o) : null, rules.Pot is { } p ? Members.Api.Name(p) : null,
-            policy, exitTurn, cycles, next, Lottery.Algorithm);
     }
 }

@@ -28,7 +28,7 @@ public sealed class EngineAdminDatabase : IAsyncLifetime
         App = await ScheduleApp.CreateAsync(Clock, EngineScenario.Settings(("Jobs:Enabled", "false")), Cs);
         People = await EnginePeople.CreateAsync(App);
         Groups = [.. await EngineScenario.CreateAsync(App, Clock, People)];
-        Operator = await EngineScenario.OperatorAsync(App);
+        Operator = await TestData.OperatorAsync(App);
     }
 
     public async Task DisposeAsync()
