@@ -61,6 +61,22 @@ public sealed class BenchServer : IAsyncDisposable
         return name;
     }
 
+    /// A CHECKPOINT, so that the next phase does not pay for the previous one's dirty pages (nor
+    /// start just before a timed checkpoint). False when the role may not (PostgreSQL 15's
+    /// pg_checkpoint role, which ./pamoja grants).
+    public async Task<bool> CheckpointAsync(CancellationToken ct)
+    {
+        try
+        {
+            await ExecuteAdminAsync("CHECKPOINT", ct);
+            return true;
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            return false;
+        }
+    }
+
     private async Task<int> ServerVersionAsync(CancellationToken ct)
     {
         await using var admin = await OpenAdminAsync(ct);
