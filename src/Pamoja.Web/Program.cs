@@ -6,6 +6,7 @@ using Pamoja.Web.Features.Groups;
 using Pamoja.Web.Features.Ledger;
 using Pamoja.Web.Features.Health;
 using Pamoja.Web.Features.Notifications;
+using Pamoja.Web.Features.Payments;
 using Pamoja.Web.Features.Schedules;
 
 // `Pamoja.Web.dll [verb] [ASP.NET Core options]`: no verb serves the app; `migrate` and
@@ -21,6 +22,7 @@ builder.AddAccounts();
 builder.AddGroups();
 builder.AddLedger();
 builder.AddSchedules();
+builder.AddPayments();
 builder.AddDemo();
 
 var app = builder.Build();
@@ -29,6 +31,8 @@ app.MapHealth();
 app.MapAccountsApi();
 app.MapGroupFeatures();
 app.MapEngineAdminApi();
+app.MapPaymentsApi();
+// PENDING-PROVIDERS app.MapPaymentWebhooks();
 app.MapRazorPages();
 
 return await PamojaCli.RunAsync(app, verb, hostArgs);

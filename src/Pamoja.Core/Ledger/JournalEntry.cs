@@ -51,4 +51,8 @@ public static class EntryKinds
     public const string Reversal = "reversal";
     public const string PayoutReserved = "payout_reserved";
     public const string PayoutPaid = "payout_paid";
+    /// A payout handed to a provider: the pool's money moves to the provider's clearing account.
+    public const string PayoutSent = "payout_sent";
+    /// The provider refused or failed the payout: the money goes back from clearing to the pool.
+    public const string PayoutReturned = "payout_returned";
 }

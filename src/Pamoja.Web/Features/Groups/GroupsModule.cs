@@ -1,6 +1,7 @@
 using Pamoja.Web.Features.Audit;
 using Pamoja.Web.Features.Ledger;
 using Pamoja.Web.Features.Members;
+using Pamoja.Web.Features.Payments;
 using Pamoja.Web.Features.Schedules;
 
 namespace Pamoja.Web.Features.Groups;
@@ -37,7 +38,8 @@ public static class GroupsModule
             .MapMembersApi()
             .MapAuditApi()
             .MapLedgerApi()
-            .MapSchedulesApi();
+            .MapSchedulesApi()
+            .MapPaymentsApi();
         return app;
     }
 }

@@ -11,7 +11,8 @@ namespace Pamoja.Web.Features.Ledger;
 /// for the same Idempotency-Key), or a refusal that rolls everything back.
 public abstract record MoneyOutcome
 {
-    public sealed record Created(object Response) : MoneyOutcome;
+    /// Status: 201 for what was recorded; 202 for what was accepted and happens later (a collection).
+    public sealed record Created(object Response, int Status = StatusCodes.Status201Created) : MoneyOutcome;
     public sealed record Refused(IResult Problem) : MoneyOutcome;
 }
 
@@ -60,15 +61,16 @@ public sealed class MoneyTransaction(NpgsqlDataSource db, TimeProvider clock, IO
         if (outcome is MoneyOutcome.Refused refused)
             return refused.Problem;
 
-        var body = JsonSerializer.Serialize(((MoneyOutcome.Created)outcome).Response, json.Value.SerializerOptions);
+        var created = (MoneyOutcome.Created)outcome;
+        var body = JsonSerializer.Serialize(created.Response, json.Value.SerializerOptions);
         if (key is not null)
         {
             var record = new NpgsqlBatch(connection, tx);
-            key.AddRecord(record, StatusCodes.Status201Created, body, clock.GetUtcNow());
+            key.AddRecord(record, created.Status, body, clock.GetUtcNow());
             await record.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);
-        return Results.Text(body, "application/json", System.Text.Encoding.UTF8, StatusCodes.Status201Created);
+        return Results.Text(body, "application/json", System.Text.Encoding.UTF8, created.Status);
     }
 
     /// Locks the group's head and posts one entry after it, plus whatever else the caller adds

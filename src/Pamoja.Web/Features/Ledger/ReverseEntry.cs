@@ -47,7 +47,7 @@ public sealed class ReverseEntry(TimeProvider clock)
             if (kind == EntryKinds.Reversal)
                 return new MoneyOutcome.Refused(ApiProblems.Status(StatusCodes.Status422UnprocessableEntity, "Cannot reverse a reversal",
                     "This entry is itself a reversal. To restore the original, record it again."));
-            if (kind is EntryKinds.PayoutReserved or EntryKinds.PayoutPaid)
+            if (kind is EntryKinds.PayoutReserved or EntryKinds.PayoutPaid or EntryKinds.PayoutSent or EntryKinds.PayoutReturned)
                 return new MoneyOutcome.Refused(ApiProblems.Status(StatusCodes.Status422UnprocessableEntity, "Payouts are voided, not reversed",
                     "This entry belongs to a payout. Void the payout instead: its reservation is then reversed with the reason."));
             if (reversed)

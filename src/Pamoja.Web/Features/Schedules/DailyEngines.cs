@@ -20,7 +20,7 @@ public sealed class EngineOptions
 /// GroupsQueued counts the jobs this run added (none when the date was queued before);
 /// Unfinished, the date's jobs still not done when the run gave up waiting for them.
 public sealed record EngineRunSummary(DateOnly BusinessDate, int GroupsQueued, int GroupsRun, int CyclesStarted, int ObligationsOpened,
-    int Reminders, int FinesCharged, int PayoutsReserved, int Failed, int Unfinished = 0);
+    int Reminders, int FinesCharged, int PayoutsReserved, int Failed, int Unfinished = 0, int CollectionsRequested = 0);
 
 /// The daily engines as jobs: one job per group and business date (its dedupe key makes a
 /// second enqueue a no-op), claimed with SKIP LOCKED and a lease by any instance's worker.
@@ -112,7 +112,7 @@ public sealed class DailyEngines(NpgsqlDataSource db, JobQueue jobs, RunGroupEng
         await Task.WhenAll(slots);
         foreach (var result in results) total = total.Add(result);
         return new EngineRunSummary(businessDate, queued, total.Groups, total.CyclesStarted, total.ObligationsOpened, total.Reminders,
-            total.FinesCharged, total.PayoutsReserved, failed, unfinished);
+            total.FinesCharged, total.PayoutsReserved, failed, unfinished, total.CollectionsRequested);
     }
 
     /// The date's engine jobs that are neither done nor dead: queued for later (after a failure)
@@ -145,7 +145,7 @@ public sealed class DailyEngines(NpgsqlDataSource db, JobQueue jobs, RunGroupEng
         });
         var total = results.Aggregate(EngineRunResult.None, (a, b) => a.Add(b));
         return new EngineRunSummary(businessDate, groups.Count, total.Groups, total.CyclesStarted, total.ObligationsOpened, total.Reminders,
-            total.FinesCharged, total.PayoutsReserved, failed);
+            total.FinesCharged, total.PayoutsReserved, failed, 0, total.CollectionsRequested);
     }
 
     /// One group's job. Its effects commit with the group's cursor (its real "done" mark), so

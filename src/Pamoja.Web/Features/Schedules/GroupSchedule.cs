@@ -22,7 +22,9 @@ public sealed record GroupSchedule(
     GroupSnapshot Snapshot,
     DateOnly? DoneThrough,
     LedgerHead? Head,
-    IReadOnlyDictionary<Guid, (string Phone, string FullName)> Contacts)
+    IReadOnlyDictionary<Guid, (string Phone, string FullName)> Contacts,
+    string PayoutChannel,
+    IReadOnlyDictionary<Guid, string> StandingInstructions)
 {
     public GroupKind Kind => Snapshot.Kind;
     public GroupCalendar Calendar => Snapshot.Calendar;
@@ -48,7 +50,7 @@ public sealed record GroupSchedule(
     {
         await using var batch = new NpgsqlBatch(connection, tx);
         batch.BatchCommands.Add(Cmd($"""
-            SELECT kind, currency, time_zone, starts_on, created_at, payout_policy, name, exit_turn FROM groups WHERE id = $1 {(lockForEngine ? "FOR SHARE" : "")}
+            SELECT kind, currency, time_zone, starts_on, created_at, payout_policy, name, exit_turn, payout_channel FROM groups WHERE id = $1 {(lockForEngine ? "FOR SHARE" : "")}
             """, groupId));
         if (lockForEngine)
         {
@@ -69,8 +71,10 @@ public sealed record GroupSchedule(
         // What each member has contributed, less opening balances (those paid for periods before
         // the group's obligations began). Opening balances can only be a group's first entry.
         batch.BatchCommands.Add(Cmd("""
-            SELECT m.id, m.status, m.joined_on, m.position, m.created_at, coalesce(-b.balance, 0) - coalesce(o.opening, 0), m.phone, m.full_name
+            SELECT m.id, m.status, m.joined_on, m.position, m.created_at, coalesce(-b.balance, 0) - coalesce(o.opening, 0), m.phone, m.full_name,
+                   si.provider
               FROM group_members m
+              LEFT JOIN standing_instructions si ON si.group_id = m.group_id AND si.member_id = m.id
               LEFT JOIN ledger_balances b ON b.group_id = m.group_id AND b.account = 'member:' || m.id || ':contributions'
               LEFT JOIN (SELECT l.member_id, -sum(l.amount) AS opening
                            FROM journal_entries e JOIN journal_lines l ON l.entry_id = e.id
@@ -98,6 +102,7 @@ public sealed record GroupSchedule(
         var policy = reader.GetString(5) == "due_date" ? PayoutPolicy.DueDate : PayoutPolicy.AllCollected;
         var name = reader.GetString(6);
         var exitTurn = reader.GetString(7) == "skip" ? ExitTurn.Skip : ExitTurn.Shorten;
+        var payoutChannel = reader.GetString(8);
         LedgerHead? head = null;
         if (lockForEngine)
         {
@@ -122,9 +127,11 @@ public sealed record GroupSchedule(
         await reader.NextResultAsync(ct);
         var members = new List<EngineMember>();
         var contacts = new Dictionary<Guid, (string, string)>();
+        var standing = new Dictionary<Guid, string>();
         while (await reader.ReadAsync(ct))
         {
             contacts[reader.GetGuid(0)] = (reader.GetString(6), reader.GetString(7));
+            if (!reader.IsDBNull(8)) standing[reader.GetGuid(0)] = reader.GetString(8);
             Api.TryParse<MemberStatus>(reader.GetString(1), out var status);
             members.Add(new EngineMember(reader.GetGuid(0), status, reader.IsDBNull(2) ? null : reader.GetFieldValue<DateOnly>(2),
                 reader.IsDBNull(3) ? null : reader.GetInt32(3), reader.GetFieldValue<DateTimeOffset>(4), reader.GetInt64(5)));
@@ -164,7 +171,7 @@ public sealed record GroupSchedule(
         var createdOn = GroupClock.DateIn(createdAt, timeZone);
         var snapshot = new GroupSnapshot(kind, new GroupCalendar(startsOn, versions), policy, members, obligations, fined, cycles, turns,
             payouts, bids, pending);
-        return new GroupSchedule(groupId, currency, timeZone, createdOn, name, exitTurn, snapshot, doneThrough, head, contacts);
+        return new GroupSchedule(groupId, currency, timeZone, createdOn, name, exitTurn, snapshot, doneThrough, head, contacts, payoutChannel, standing);
     }
 
     internal static NpgsqlBatchCommand Cmd(string sql, params object?[] values) => LedgerWriter.Command(sql, values);

@@ -6,16 +6,19 @@ using Pamoja.Core.Money;
 using Pamoja.Core.Rotation;
 using Pamoja.Web.Features.Ledger;
 using Pamoja.Web.Features.Members;
+using Pamoja.Web.Features.Payments;
+using Pamoja.Web.Integrations.Payments;
 
 namespace Pamoja.Web.Features.Schedules;
 
-public sealed record EngineRunResult(int Groups, int CyclesStarted, int ObligationsOpened, int Reminders, int FinesCharged, int PayoutsReserved)
+public sealed record EngineRunResult(int Groups, int CyclesStarted, int ObligationsOpened, int Reminders, int FinesCharged, int PayoutsReserved,
+    int CollectionsRequested = 0)
 {
     public static readonly EngineRunResult None = new(0, 0, 0, 0, 0, 0);
 
     public EngineRunResult Add(EngineRunResult other) => new(Groups + other.Groups, CyclesStarted + other.CyclesStarted,
         ObligationsOpened + other.ObligationsOpened, Reminders + other.Reminders, FinesCharged + other.FinesCharged,
-        PayoutsReserved + other.PayoutsReserved);
+        PayoutsReserved + other.PayoutsReserved, CollectionsRequested + other.CollectionsRequested);
 }
 
 /// Runs the contributions and payouts engines for one group up to a business date, in one
@@ -57,6 +60,7 @@ public sealed class RunGroupEngines(NpgsqlDataSource db, TimeProvider clock, ILo
         var reminders = 0;
         var fines = 0;
         var payouts = 0;
+        var collections = 0;
 
         PostedEntry Post(JournalEntry entry, DateOnly on, string memo)
         {
@@ -114,14 +118,29 @@ public sealed class RunGroupEngines(NpgsqlDataSource db, TimeProvider clock, ILo
                     lines.AddRange(payout.Shares.Select(s => new JournalLine(LedgerAccount.MemberPayouts(s.MemberId), new Money(s.Amount, currency))));
                     lines.Add(new JournalLine(LedgerAccount.PayablePayouts, new Money(-(payout.Amount + payout.Discount), currency)));
                     var reserved = Post(new JournalEntry(EntryKinds.PayoutReserved, lines), payout.On, $"Payout reserved: period {payout.Period + 1}");
+                    var payoutId = Guid.CreateVersion7(now);
                     batch.BatchCommands.Add(Cmd("""
                         INSERT INTO payouts (id, group_id, period, cycle, member_id, amount, discount, currency, status, reserve_entry_id, reserved_at)
                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'reserved', $9, $10)
-                        """, Guid.CreateVersion7(now), groupId, payout.Period, payout.Cycle, payout.Recipient, payout.Amount, payout.Discount,
+                        """, payoutId, groupId, payout.Period, payout.Cycle, payout.Recipient, payout.Amount, payout.Discount,
                         currency.Code, reserved.Id, now));
+                    // A group paid by mobile money: the payouts engine queues the send itself
+                    // (the payments worker sends it; the money leaves the pool when it does).
+                    // A bidding payout's discount shares are paid by hand, so those are too.
+                    if (schedule.PayoutChannel is "mpesa" or "momo" && payout.Discount == 0 && schedule.Contacts.TryGetValue(payout.Recipient, out var recipient))
+                        batch.BatchCommands.Add(PaymentBook.InsertQueued(Guid.CreateVersion7(now), groupId, payout.Recipient, PaymentDirection.Payout,
+                            schedule.PayoutChannel, payout.Amount, currency.Code, recipient.Phone, payoutId, payout.Period, null, now));
                     break;
                 case EngineEffect.Reminder reminder:
                     if (!schedule.Contacts.TryGetValue(reminder.MemberId, out var contact)) break;
+                    // A standing instruction: on the due date, ask the member's phone for what they owe.
+                    if (reminder.Kind == ReminderKind.DueToday && reminder.Outstanding > 0 &&
+                        schedule.StandingInstructions.TryGetValue(reminder.MemberId, out var provider))
+                    {
+                        batch.BatchCommands.Add(PaymentBook.InsertQueued(Guid.CreateVersion7(now), groupId, reminder.MemberId, PaymentDirection.Collection,
+                            provider, reminder.Outstanding, currency.Code, contact.Phone, null, reminder.Period, null, now));
+                        collections++;
+                    }
                     notices.Add((contact.Phone, "reminder." + ReminderName(reminder.Kind), ReminderText(schedule.Name, currency, reminder),
                         $"reminder:{groupId}:{reminder.MemberId}:{reminder.Period}:{ReminderName(reminder.Kind)}"));
                     break;
@@ -142,7 +161,7 @@ public sealed class RunGroupEngines(NpgsqlDataSource db, TimeProvider clock, ILo
             ON CONFLICT (group_id) DO UPDATE SET done_through = EXCLUDED.done_through, updated_at = EXCLUDED.updated_at
              WHERE engine_cursors.done_through < EXCLUDED.done_through
             """, groupId, through, now));
-        return new EngineRunResult(1, cycles, opened.Count, reminders, fines, payouts);
+        return new EngineRunResult(1, cycles, opened.Count, reminders, fines, payouts, collections);
     }
 
     private static void FlushObligations(NpgsqlBatch batch, Guid groupId, List<EngineEffect.ObligationOpened> opened, DateTimeOffset now) =>

@@ -27,6 +27,8 @@ public static class LedgerWords
         EntryKinds.FinePaid => "Fine paid",
         EntryKinds.Opening => "Opening balance",
         EntryKinds.Reversal => "Correction (reversal)",
+        EntryKinds.PayoutSent => "Payout sent (with the provider)",
+        EntryKinds.PayoutReturned => "Payout returned by the provider",
         _ => CultureInfo.InvariantCulture.TextInfo.ToTitleCase(kind.Replace('_', ' ')),
     };
 

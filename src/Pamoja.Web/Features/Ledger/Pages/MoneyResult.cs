@@ -11,7 +11,7 @@ public sealed record MoneyResult(int Status, string? Body, string? Title, string
 {
     private static readonly IReadOnlyDictionary<string, string[]> NoErrors = new Dictionary<string, string[]>();
 
-    public bool Created => Status == StatusCodes.Status201Created && Body is not null;
+    public bool Created => Status is StatusCodes.Status201Created or StatusCodes.Status202Accepted && Body is not null;
 
     public T Read<T>() => JsonSerializer.Deserialize<T>(Body!, JsonSerializerOptions.Web)
         ?? throw new InvalidOperationException("The use case answered 201 without a body.");

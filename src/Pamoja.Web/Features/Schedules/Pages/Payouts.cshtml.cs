@@ -10,6 +10,7 @@ using Pamoja.Web.Features.Groups.Pages;
 using Pamoja.Web.Features.Ledger;
 using Pamoja.Web.Features.Ledger.Pages;
 using Pamoja.Web.Features.Members;
+using Pamoja.Web.Features.Payments;
 using Pamoja.Web.Http;
 
 namespace Pamoja.Web.Features.Schedules.Pages;
@@ -18,7 +19,7 @@ namespace Pamoja.Web.Features.Schedules.Pages;
 /// confirms it was paid (cash or bank), or voids it with a reason.
 [Authorize]
 public sealed class PayoutsModel(GroupQueries groups, MemberQueries members, ScheduleQueries schedules, MoneyTransaction money,
-    SettlePayout settle) : PageModel
+    SettlePayout settle, SendPayout send, PaymentGateways gateways, PaymentSignal signal) : PageModel
 {
     public GroupView Group { get; private set; } = null!;
     public GroupContext Caller { get; private set; } = null!;
@@ -27,6 +28,8 @@ public sealed class PayoutsModel(GroupQueries groups, MemberQueries members, Sch
     public Guid Token { get; private set; }
     public string? Error { get; private set; }
     private Dictionary<Guid, string> _names = [];
+
+    public IReadOnlyCollection<string> Providers => gateways.Providers;
 
     public string Name(Guid memberId) => _names.GetValueOrDefault(memberId, "a former member");
 
@@ -41,6 +44,21 @@ public sealed class PayoutsModel(GroupQueries groups, MemberQueries members, Sch
     [RequiresPermission(Permission.RecordMoney)]
     public Task<IActionResult> OnPostPayAsync(Guid payoutId, string? method, Guid token, CancellationToken ct) =>
         SettleAsync("pay", payoutId, token, method ?? "", (c, tx, caller) => settle.PayAsync(c, tx, caller, payoutId, new PayPayoutRequest(method, null), ct), ct);
+
+    /// Sends the payout to the recipient's phone; the payment's own page follows it.
+    [RequiresPermission(Permission.RecordMoney)]
+    public async Task<IActionResult> OnPostSendAsync(Guid payoutId, string? provider, Guid token, CancellationToken ct)
+    {
+        var caller = GroupContext.From(HttpContext);
+        if (token == Guid.Empty) return await Refuse("This form is out of date. Open the payouts again.", token, ct);
+        var canonical = string.Join("\n", "pages/payouts/send", caller.GroupId.ToString("D"), payoutId.ToString("D"), provider);
+        var key = new IdempotencyKey(caller.UserId, $"{token}:send:{payoutId}", SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+        var result = MoneyResult.From(await money.RunAsync(key, (c, tx) => send.HandleAsync(c, tx, caller, payoutId, new SendPayoutRequest(provider), ct), ct));
+        signal.Notify();
+        if (result.Created)
+            return LocalRedirect($"/groups/{caller.GroupId}/payments/{result.Read<PayoutSending>().PaymentId}");
+        return await Refuse(string.Join(" ", result.Messages()), token, ct, result.Status);
+    }
 
     [RequiresPermission(Permission.RecordMoney)]
     public Task<IActionResult> OnPostVoidAsync(Guid payoutId, string? reason, Guid token, CancellationToken ct)
