@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Pamoja.Sandbox.Inbox;
 using Pamoja.Sandbox.Messages;
 using Pamoja.Sandbox.Providers.AfricasTalking;
+using Pamoja.Sandbox.Providers.Mpesa;
+using Pamoja.Sandbox.Providers.Momo;
 
 namespace Pamoja.Sandbox;
 
@@ -44,6 +46,8 @@ public static class SandboxApp
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSandboxMessages();
         builder.Services.AddAfricasTalking(builder.Configuration);
+        builder.Services.AddMpesa(builder.Configuration);
+        builder.Services.AddMomo(builder.Configuration);
 
         configure?.Invoke(builder);
 
@@ -52,6 +56,8 @@ public static class SandboxApp
         app.MapInbox();
         app.MapSandboxMessagesApi();
         app.MapAfricasTalking();
+        app.MapMpesa();
+        app.MapMomo();
         return app;
     }
 

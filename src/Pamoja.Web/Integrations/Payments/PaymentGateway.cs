@@ -50,6 +50,17 @@ public sealed record GatewayAnswer(
     string? Code = null,
     string? Message = null);
 
+/// Result codes every gateway uses the same way, so features can act on them without knowing
+/// the provider.
+public static class GatewayCodes
+{
+    /// The provider has no record of the request (M-Pesa Transaction Status R000001, MoMo 404).
+    /// Reported as Failed; the payments feature believes it only once the attempt is old enough
+    /// that the provider cannot merely be slow to show it (a payout queued at M-Pesa for a while
+    /// must not be sent again).
+    public const string NotFound = "NOT_FOUND";
+}
+
 /// A callback a provider sent, parsed. NoticeKey is unique per provider event, so the same
 /// callback delivered five times is processed once (e.g. "stk:" + CheckoutRequestID). Null from a
 /// parser means the body is not a valid callback of that kind: it is quarantined, never a 500.
