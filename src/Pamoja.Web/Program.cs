@@ -32,7 +32,7 @@ app.MapAccountsApi();
 app.MapGroupFeatures();
 app.MapEngineAdminApi();
 app.MapPaymentsApi();
-// PENDING-PROVIDERS app.MapPaymentWebhooks();
+app.MapPaymentWebhooks();
 app.MapRazorPages();
 
 return await PamojaCli.RunAsync(app, verb, hostArgs);

@@ -30,10 +30,12 @@ public static partial class GroupData
     /// Adds a person who already has an account and returns (memberId, a signed-in client for
     /// them, their phone) once they are active: like anyone added by phone they are invited
     /// first, and accept with the link from their SMS, signed in as themselves.
-    public static async Task<(Guid MemberId, HttpClient Client, string Phone)> AddActiveAsync(PamojaFactory app, HttpClient official, Guid groupId, string role = "member")
+    /// phone: the new member's number (a fresh ordinary one unless given, e.g. a sandbox script's).
+    public static async Task<(Guid MemberId, HttpClient Client, string Phone)> AddActiveAsync(PamojaFactory app, HttpClient official, Guid groupId, string role = "member",
+        string? phone = null)
     {
         var client = app.ApiClient();
-        var phone = await TestData.SignedInAsync(client);
+        phone = await TestData.SignedInAsync(client, phone);
         var added = await official.PostAsJsonAsync($"/api/v1/groups/{groupId}/members", new { phone });
         Assert.True(added.StatusCode == HttpStatusCode.Created, await added.Content.ReadAsStringAsync());
         var memberId = (await added.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("memberId").GetGuid();

@@ -30,12 +30,19 @@ public sealed class PamojaFactory : WebApplicationFactory<Program>
             ["Outbox:PollInterval"] = "00:00:00.200",
             // The daily engines run only when a test runs them (their own database: EngineTestApp).
             ["Engines:Enabled"] = "false",
+            // Payments are sent and reconciled only in the tests that start a payments app
+            // (PaymentsApp: a real port the sandbox can call back).
+            ["Payments:WorkerEnabled"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             _settings[key] = value;
     }
 
     public TimeProvider? Clock { get; }
+
+    /// Where clients send requests: the in-memory server by default; a real Kestrel address for
+    /// apps that listen on a port (PaymentsApp).
+    public Uri BaseAddress { get; set; } = new("http://localhost");
     public TestLogs Logs { get; } = new();
 
     private static readonly SemaphoreSlim SharedLock = new(1, 1);
@@ -86,7 +93,7 @@ public sealed class PamojaFactory : WebApplicationFactory<Program>
     /// An API client that appears to come from its own IP address.
     public HttpClient ApiClient(string? ip = null)
     {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = BaseAddress });
         client.DefaultRequestHeaders.Add("X-Forwarded-For", ip ?? TestData.Ip());
         return client;
     }
@@ -94,7 +101,7 @@ public sealed class PamojaFactory : WebApplicationFactory<Program>
     /// A browser-like client for the pages: keeps cookies, does not follow redirects, own IP.
     public HttpClient Browser(string? ip = null)
     {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = BaseAddress });
         client.DefaultRequestHeaders.Add("X-Forwarded-For", ip ?? TestData.Ip());
         return client;
     }

@@ -9,7 +9,21 @@ public static partial class TestData
     public const string Password = "correct horse battery staple 42";
 
     /// A phone number no other test uses: Kenyan +2547xxxxxxxx with random digits.
-    public static string Phone() => "+2547" + Random.Shared.NextInt64(10_000_000, 99_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    /// A fresh Kenyan number that the M-Pesa sandbox treats as an ordinary customer (its scripted
+    /// outcomes are chosen by the last four digits: none of those).
+    public static string Phone()
+    {
+        while (true)
+        {
+            var phone = "+2547" + Random.Shared.NextInt64(10_000_000, 99_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (!Pamoja.Sandbox.Providers.Mpesa.MpesaScripts.Table.Any(s => phone.EndsWith(s.EndsWith, StringComparison.Ordinal)))
+                return phone;
+        }
+    }
+
+    /// A fresh Kenyan number whose last four digits pick one of the M-Pesa sandbox's scripts.
+    public static string MpesaPhone(string script) =>
+        "+2547" + Random.Shared.Next(1000, 9999).ToString(System.Globalization.CultureInfo.InvariantCulture) + script;
 
     public static string Ip() => $"10.{Random.Shared.Next(0, 256)}.{Random.Shared.Next(0, 256)}.{Random.Shared.Next(1, 255)}";
 

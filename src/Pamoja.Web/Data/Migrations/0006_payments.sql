@@ -6,11 +6,33 @@
 ALTER TABLE groups
     ADD COLUMN payout_channel text NOT NULL DEFAULT 'manual' CHECK (payout_channel IN ('manual', 'mpesa', 'momo'));
 
--- A member's paybill account number (M-Pesa C2B BillRefNumber): short enough to type on a phone,
--- unique across the platform so a deposit finds its group and member.
+-- A member's paybill account number (M-Pesa C2B BillRefNumber): digits only, because it is typed
+-- on a phone keypad; a running number (unique by construction, at any scale: random codes of a
+-- typeable length collide by the birthday bound) with a Luhn check digit, so a mistyped digit
+-- names nobody rather than somebody else.
+CREATE SEQUENCE group_members_pay_code_seq START WITH 1000000;
+CREATE FUNCTION pamoja_pay_code(n bigint) RETURNS text LANGUAGE plpgsql IMMUTABLE STRICT AS $$
+DECLARE
+    digits text := n::text;
+    total  integer := 0;
+    d      integer;
+    double boolean := true;  -- the check digit will sit to the right: double the rightmost digit
+BEGIN
+    FOR i IN REVERSE length(digits)..1 LOOP
+        d := substr(digits, i, 1)::integer;
+        IF double THEN
+            d := d * 2;
+            IF d > 9 THEN d := d - 9; END IF;
+        END IF;
+        total := total + d;
+        double := NOT double;
+    END LOOP;
+    RETURN digits || ((10 - total % 10) % 10)::text;
+END $$;
 ALTER TABLE group_members ADD COLUMN pay_code varchar(12);
-UPDATE group_members SET pay_code = upper(substr(md5(id::text), 1, 8)) WHERE pay_code IS NULL;
-ALTER TABLE group_members ALTER COLUMN pay_code SET DEFAULT upper(substr(md5(gen_random_uuid()::text), 1, 8));
+UPDATE group_members m SET pay_code = pamoja_pay_code(nextval('group_members_pay_code_seq'))
+  FROM (SELECT id FROM group_members ORDER BY created_at, id) o WHERE o.id = m.id;
+ALTER TABLE group_members ALTER COLUMN pay_code SET DEFAULT pamoja_pay_code(nextval('group_members_pay_code_seq'));
 ALTER TABLE group_members ALTER COLUMN pay_code SET NOT NULL;
 CREATE UNIQUE INDEX group_members_pay_code_key ON group_members (pay_code);
 

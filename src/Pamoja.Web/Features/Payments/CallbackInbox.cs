@@ -219,8 +219,8 @@ public sealed class CallbackInbox(NpgsqlDataSource db, TimeProvider clock, IOpti
 
     private static async Task<PayCodeMember?> FindMemberAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string account, CancellationToken ct)
     {
-        var code = account.Trim().ToUpperInvariant();
-        if (code.Length is 0 or > 12) return null;
+        var code = account.Trim();
+        if (!Pamoja.Core.Payments.PayCode.IsValid(code)) return null; // a typo names nobody: no query needed
         await using var cmd = new NpgsqlCommand("""
             SELECT m.group_id, m.id, m.status, g.currency, m.phone FROM group_members m JOIN groups g ON g.id = m.group_id WHERE m.pay_code = $1
             """, connection, tx);

@@ -115,6 +115,14 @@ public static class PaymentBook
             return "unchanged";
         }
 
+        if (answer.Status == GatewayStatus.Failed && answer.Code == GatewayCodes.NotFound &&
+            await SentAtAsync(connection, tx, payment.Id, attempt, ct) is { } sentAt && now - sentAt < options.NotFoundFinalAfter)
+        {
+            // "No such request" from a provider that may just be slow: not yet believed.
+            answer = answer with { Status = GatewayStatus.Unknown };
+            code = Cut(answer.Code, 40);
+        }
+
         Add("UPDATE payment_attempts SET status = $3, provider_ref = coalesce(provider_ref, $4), result_code = $5, result_message = $6, answered_at = $7 WHERE payment_id = $1 AND attempt = $2",
             payment.Id, attempt, StatusName(answer.Status), LedgerWriter.Nullable(Cut(answer.ProviderRef, 100)), LedgerWriter.Nullable(code),
             LedgerWriter.Nullable(message), now);
@@ -161,9 +169,12 @@ public static class PaymentBook
             }
             case GatewayStatus.Succeeded:
             {
-                if (string.IsNullOrWhiteSpace(answer.Receipt))
-                    goto case GatewayStatus.Unknown; // a success without the provider's receipt cannot be booked: ask again
-                var receipt = Cut(answer.Receipt, 64)!;
+                // The provider's receipt is the entry's unique external reference. An STK query
+                // says "succeeded" without one (only the callback carries the receipt): the
+                // CheckoutRequestID, as unique, stands in for it.
+                var receipt = Cut(string.IsNullOrWhiteSpace(answer.Receipt) ? answer.ProviderRef ?? payment.ProviderRef : answer.Receipt, 64);
+                if (receipt is null)
+                    goto case GatewayStatus.Unknown; // nothing unique to book it by: ask again
                 var facts = await GroupFacts.LoadAsync(connection, tx, payment.GroupId, ct);
                 var currency = Currency.Get(payment.Currency);
                 var today = clock.Today(facts.TimeZone);
@@ -227,6 +238,14 @@ public static class PaymentBook
             default:
                 return "unchanged";
         }
+    }
+
+    private static async Task<DateTimeOffset?> SentAtAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid paymentId, int attempt, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT sent_at FROM payment_attempts WHERE payment_id = $1 AND attempt = $2", connection, tx);
+        cmd.Parameters.AddWithValue(paymentId);
+        cmd.Parameters.AddWithValue(attempt);
+        return await cmd.ExecuteScalarAsync(ct) is DateTime at ? new DateTimeOffset(at, TimeSpan.Zero) : null;
     }
 
     /// The payout's "sent" entry (clearing ← pool), if the money left the pool for this payment.

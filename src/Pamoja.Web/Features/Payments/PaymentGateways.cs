@@ -27,8 +27,15 @@ public sealed class PaymentOptions
     public TimeSpan ReconcileEvery { get; set; } = TimeSpan.FromMinutes(5);
     public TimeSpan DayCloseGrace { get; set; } = TimeSpan.FromHours(2);
 
+    /// A provider's "no such request" is final only for an attempt sent at least this long ago;
+    /// before that the payment stays unknown and is asked about again.
+    public TimeSpan NotFoundFinalAfter { get; set; } = TimeSpan.FromHours(1);
+
     /// Off in tests that drive the worker by hand.
     public bool WorkerEnabled { get; set; } = true;
+
+    /// Register the M-Pesa paybill's C2B URLs at start-up (the demo; production registers once).
+    public bool RegisterPaybillOnStartup { get; set; }
 }
 
 /// The configured gateways by provider name. Features ask for "mpesa" or "momo" and never see

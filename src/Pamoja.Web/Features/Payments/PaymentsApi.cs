@@ -6,6 +6,8 @@ using Pamoja.Web.Features.Audit;
 using Pamoja.Web.Features.Groups;
 using Pamoja.Web.Features.Ledger;
 using Pamoja.Web.Http;
+using Pamoja.Web.Integrations.Momo;
+using Pamoja.Web.Integrations.Mpesa;
 
 namespace Pamoja.Web.Features.Payments;
 
@@ -151,7 +153,8 @@ public static class PaymentsApi
     public static WebApplicationBuilder AddPayments(this WebApplicationBuilder builder)
     {
         builder.Services.Configure<PaymentOptions>(builder.Configuration.GetSection("Payments"));
-        // PENDING-PROVIDERS builder.AddMpesa(); builder.AddMomo();
+        builder.AddMpesa();
+        builder.AddMomo();
         builder.Services.AddSingleton<PaymentGateways>();
         builder.Services.AddSingleton<PaymentSignal>();
         builder.Services.AddSingleton<PaymentSender>();
@@ -160,6 +163,7 @@ public static class PaymentsApi
         builder.Services.AddSingleton<PaymentsWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PaymentsWorker>());
         builder.Services.AddHostedService<ReconciliationScheduler>();
+        builder.Services.AddHostedService<PaybillRegistration>();
         builder.Services.AddScoped<RequestCollection>();
         builder.Services.AddScoped<SendPayout>();
         builder.Services.AddScoped<RetryPayment>();

@@ -94,7 +94,7 @@ public sealed class GroupAccessTests : IAsyncLifetime
                 "groupId" => groupId.ToString(),
                 "memberId" => memberId.ToString(),
                 // The gate answers before any handler looks the entry up, so any id will do.
-                "entryId" or "payoutId" => Guid.NewGuid().ToString(),
+                "entryId" or "payoutId" or "exceptionId" or "paymentId" => Guid.NewGuid().ToString(),
                 _ => throw new InvalidOperationException($"GroupAccessTests has no value for {{{name}}} in {route}: add one."),
             });
         }

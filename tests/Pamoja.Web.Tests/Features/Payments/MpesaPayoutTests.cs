@@ -1,0 +1,133 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Pamoja.Sandbox.Providers.Mpesa;
+using Pamoja.Web.Features.Payments;
+using Pamoja.Web.Tests.Infrastructure;
+
+namespace Pamoja.Web.Tests.Features.Payments;
+
+/// Payouts by M-Pesa B2C, end to end: a rotating group paid by mobile money, whose payouts engine
+/// reserves the pot and queues the send; the worker moves the money from the pool to clearing and
+/// sends it; the sandbox's result (or its absence) settles it. Each test has its own app and fake
+/// clock (the engines run on business dates).
+public sealed class MpesaPayoutTests
+{
+    private const long Each = 100_000; // KES 1,000.00 from each of three members: a gross pot of KES 3,000.00
+    private const long Pot = 3 * Each;
+
+    private sealed record Setup(PaymentsApp Payments, TestClock Clock, PayGroup G, Guid Recipient, string RecipientPhone, Guid PaymentId) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Payments.DisposeAsync();
+
+        public Task<long> BalanceAsync(string account) => GroupData.CountAsync(
+            "SELECT coalesce((SELECT balance FROM ledger_balances WHERE group_id = $1 AND account = $2), 0)", G.GroupId, account);
+
+        public async Task<JsonElement> PayoutAsync() => (await G.Chair.GetFromJsonAsync<JsonElement>(G.Path("payouts"))).EnumerateArray().Single();
+    }
+
+    /// A KES rotating group of three whose first recipient has the given phone, paid by M-Pesa;
+    /// everyone has paid in by M-Pesa, and the engines have run on the first due date.
+    private static async Task<Setup> PayoutDueAsync(string recipientPhone)
+    {
+        var clock = ScheduleData.NewClock();
+        var payments = await PaymentsApp.StartAsync(clock: clock);
+        var g = new PayGroup(payments, await LedgerData.GroupAsync(payments.App, body: ScheduleData.Rosca("KES", Each, pot: "gross")));
+        var (recipient, _, _) = await g.MemberAsync(recipientPhone);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var (other, _, _) = await g.MemberAsync(TestData.Phone());
+        var order = await g.Chair.PutAsJsonAsync(g.Path("rotation"), new { order = new[] { recipient, g.G.ChairMemberId, other } });
+        Assert.True(order.StatusCode == HttpStatusCode.NoContent, await order.Content.ReadAsStringAsync());
+        var channel = await g.Chair.PutAsJsonAsync(g.Path("payments/settings"), new { payoutChannel = "mpesa" });
+        Assert.Equal(HttpStatusCode.NoContent, channel.StatusCode);
+        foreach (var member in new[] { recipient, g.G.ChairMemberId, other })
+        {
+            var paid = await g.G.ContributeAsync(member, Each, "mpesa", Receipt());
+            Assert.True(paid.StatusCode == HttpStatusCode.Created, await paid.Content.ReadAsStringAsync());
+        }
+        var due = ScheduleData.Due(1);
+        clock.MoveTo(due);
+        var run = await g.G.App.RunEnginesAsync(g.GroupId, due);
+        Assert.Equal(1, run.PayoutsReserved);
+        var paymentId = (Guid)(await GroupData.ScalarAsync("SELECT id FROM payments WHERE group_id = $1 AND direction = 'payout'", g.GroupId))!;
+        return new Setup(payments, clock, g, recipient, recipientPhone, paymentId);
+    }
+
+    private static string Receipt() => "T" + Guid.NewGuid().ToString("N")[..9].ToUpperInvariant();
+
+    [Fact]
+    public async Task The_engine_queues_the_payout_and_b2c_pays_it_once_through_clearing()
+    {
+        await using var s = await PayoutDueAsync(TestData.Phone());
+        var payment = await s.Payments.SettledAsync(s.PaymentId);
+        Assert.Equal("succeeded", payment.Status);
+        Assert.Equal(Pot, payment.Amount);
+
+        var payout = await s.PayoutAsync();
+        Assert.Equal("paid", payout.GetProperty("status").GetString());
+        Assert.Equal(0, await s.BalanceAsync("clearing:mpesa"));
+        Assert.Equal(0, await s.BalanceAsync("pool:mobile"));
+        Assert.Equal(0, await s.BalanceAsync("payable:payouts"));
+        Assert.Equal(1, await s.G.EntriesAsync("payout_sent"));
+        Assert.Equal(1, await s.G.EntriesAsync("payout_paid"));
+        Assert.Equal(1, await GroupData.CountAsync("SELECT count(*) FROM external_references WHERE provider = 'mpesa' AND reference = $1", payment.Receipt!));
+        await s.G.AssertJournalValidAsync();
+        Assert.Equal(1, await SandboxPaymentsToAsync(s, s.RecipientPhone));
+    }
+
+    [Fact]
+    public async Task An_ambiguous_b2c_is_settled_by_transaction_status_and_never_sent_twice()
+    {
+        await using var s = await PayoutDueAsync(TestData.MpesaPhone(MpesaScripts.Ambiguous));
+        // The send times out: unknown, the money stays in clearing.
+        Assert.True(await PaymentsApp.EventuallyAsync(async () =>
+            (await s.Payments.Service<PaymentQueries>().GetAsync(s.PaymentId, CancellationToken.None))!.Status == "unknown"));
+        Assert.Equal(Pot, await s.BalanceAsync("clearing:mpesa"));
+        // Time for the worker to ask (Transaction Status; its result comes back by callback).
+        s.Clock.Advance(TimeSpan.FromMinutes(1));
+        var payment = await s.Payments.SettledAsync(s.PaymentId, TimeSpan.FromSeconds(30));
+        Assert.Equal("succeeded", payment.Status);
+        Assert.Equal(1, payment.Attempt);
+        Assert.Equal(0, await s.BalanceAsync("clearing:mpesa"));
+        Assert.Equal("paid", (await s.PayoutAsync()).GetProperty("status").GetString());
+        Assert.Equal(1, await SandboxPaymentsToAsync(s, s.RecipientPhone));
+        await s.G.AssertJournalValidAsync();
+    }
+
+    [Fact]
+    public async Task A_failed_b2c_returns_the_money_to_the_pool_and_an_official_may_try_again()
+    {
+        await using var s = await PayoutDueAsync(TestData.MpesaPhone(MpesaScripts.InsufficientFunds));
+        var payment = await s.Payments.SettledAsync(s.PaymentId);
+        Assert.Equal("failed", payment.Status);
+        Assert.Equal(Pot, await s.BalanceAsync("pool:mobile"));
+        Assert.Equal(0, await s.BalanceAsync("clearing:mpesa"));
+        Assert.Equal("reserved", (await s.PayoutAsync()).GetProperty("status").GetString());
+
+        var retry = await s.G.Chair.PostAsync($"/api/v1/payments/{s.PaymentId}/retry", new { }, Guid.NewGuid().ToString());
+        Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+        Assert.True(await PaymentsApp.EventuallyAsync(async () =>
+            await GroupData.CountAsync("SELECT count(*) FROM payment_attempts WHERE payment_id = $1 AND answered_at IS NOT NULL", s.PaymentId) == 2));
+        payment = await s.Payments.SettledAsync(s.PaymentId);
+        Assert.Equal(("failed", 2), (payment.Status, payment.Attempt));
+        Assert.Equal(Pot, await s.BalanceAsync("pool:mobile"));
+        Assert.Equal(2, await s.G.EntriesAsync("payout_sent"));
+        Assert.Equal(2, await s.G.EntriesAsync("payout_returned"));
+        await s.G.AssertJournalValidAsync();
+
+        // The officials cancel the payout instead: it is settled and no longer retryable.
+        var voided = await s.G.Chair.PostAsync(s.G.Path($"payouts/{(await s.PayoutAsync()).GetProperty("id").GetGuid()}/void"),
+            new { reason = "Recipient's M-Pesa account cannot receive; paying at the next meeting" });
+        Assert.True(voided.StatusCode == HttpStatusCode.Created, await voided.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Conflict,
+            (await s.G.Chair.PostAsync($"/api/v1/payments/{s.PaymentId}/retry", new { }, Guid.NewGuid().ToString())).StatusCode);
+    }
+
+    /// How many B2C payments the sandbox made to the phone (money actually moved).
+    private static async Task<int> SandboxPaymentsToAsync(Setup s, string phone)
+    {
+        var all = await s.Payments.SandboxClient.GetFromJsonAsync<List<MpesaTransactionView>>(
+            $"{MpesaSandboxApi.TransactionsPath}?phone={phone.TrimStart('+')}");
+        return all!.Count(t => t.Kind == "b2c" && t.MoneyMoved);
+    }
+}
