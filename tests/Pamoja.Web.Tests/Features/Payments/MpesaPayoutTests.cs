@@ -28,10 +28,10 @@ public sealed class MpesaPayoutTests
 
     /// A KES rotating group of three whose first recipient has the given phone, paid by M-Pesa;
     /// everyone has paid in by M-Pesa, and the engines have run on the first due date.
-    private static async Task<Setup> PayoutDueAsync(string recipientPhone)
+    private static async Task<Setup> PayoutDueAsync(string recipientPhone, bool worker = true, IDictionary<string, string?>? appSettings = null)
     {
         var clock = ScheduleData.NewClock();
-        var payments = await PaymentsApp.StartAsync(clock: clock);
+        var payments = await PaymentsApp.StartAsync(appSettings: appSettings, worker: worker, clock: clock);
         var g = new PayGroup(payments, await LedgerData.GroupAsync(payments.App, body: ScheduleData.Rosca("KES", Each, pot: "gross")));
         var (recipient, _, _) = await g.MemberAsync(recipientPhone);
         clock.Advance(TimeSpan.FromSeconds(1));
@@ -121,6 +121,98 @@ public sealed class MpesaPayoutTests
         Assert.True(voided.StatusCode == HttpStatusCode.Created, await voided.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.Conflict,
             (await s.G.Chair.PostAsync($"/api/v1/payments/{s.PaymentId}/retry", new { }, Guid.NewGuid().ToString())).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_crash_after_the_send_but_before_its_answer_is_recorded_is_settled_by_asking_never_by_paying_again()
+    {
+        // No worker: the test plays the crashed instance and the one that takes over.
+        await using var s = await PayoutDueAsync(TestData.Phone(), worker: false);
+        var sender = s.Payments.Service<PaymentSender>();
+        // The crashed instance got as far as marking it sent and sending it: simulated by the
+        // first half of SendAsync (stage sent, money in clearing) and the gateway's call, with the
+        // answer thrown away.
+        await SendWithoutRecordingAsync(s);
+        Assert.Equal(Pot, await s.BalanceAsync("clearing:mpesa"));
+        Assert.Equal("pending", (await s.Payments.Service<PaymentQueries>().GetAsync(s.PaymentId, CancellationToken.None))!.Status);
+
+        // The instance that takes over only asks (Transaction Status; the answer comes by callback).
+        await sender.CheckAsync(s.PaymentId, 1, CancellationToken.None);
+        var payment = await s.Payments.SettledAsync(s.PaymentId);
+        Assert.Equal("succeeded", payment.Status);
+        Assert.Equal(1, await SandboxPaymentsToAsync(s, s.RecipientPhone));
+        // Running the sender again changes nothing: the payment is no longer queued.
+        Assert.Equal("not queued", await sender.SendAsync(s.PaymentId, CancellationToken.None));
+        Assert.Equal(1, await SandboxPaymentsToAsync(s, s.RecipientPhone));
+        Assert.Equal(0, await s.BalanceAsync("clearing:mpesa"));
+        await s.G.AssertJournalValidAsync();
+    }
+
+    [Fact]
+    public async Task A_crash_before_the_request_left_is_found_out_by_asking_and_the_money_returns()
+    {
+        // "No such request" is believed at once here (the real default waits an hour).
+        await using var s = await PayoutDueAsync(TestData.Phone(), worker: false,
+            appSettings: new Dictionary<string, string?> { ["Payments:NotFoundFinalAfter"] = "00:00:00" });
+        // Marked sent, money in clearing, then the process died before the HTTP call.
+        await MarkSentAsync(s);
+        Assert.Equal(Pot, await s.BalanceAsync("clearing:mpesa"));
+
+        await s.Payments.Service<PaymentSender>().CheckAsync(s.PaymentId, 1, CancellationToken.None);
+        var payment = await s.Payments.SettledAsync(s.PaymentId);
+        Assert.Equal(("failed", "NOT_FOUND"), (payment.Status, payment.ResultCode));
+        Assert.Equal(0, await s.BalanceAsync("clearing:mpesa"));
+        Assert.Equal(Pot, await s.BalanceAsync("pool:mobile"));
+        Assert.Equal(0, await SandboxPaymentsToAsync(s, s.RecipientPhone));
+        await s.G.AssertJournalValidAsync();
+    }
+
+    [Fact]
+    public async Task Until_an_hour_has_passed_no_such_request_keeps_the_payment_unknown()
+    {
+        await using var s = await PayoutDueAsync(TestData.Phone(), worker: false);
+        await MarkSentAsync(s);
+        await s.Payments.Service<PaymentSender>().CheckAsync(s.PaymentId, 1, CancellationToken.None);
+        Assert.True(await PaymentsApp.EventuallyAsync(async () =>
+            await GroupData.CountAsync("SELECT count(*) FROM provider_callbacks WHERE payment_id = $1", s.PaymentId) == 1));
+        var payment = (await s.Payments.Service<PaymentQueries>().GetAsync(s.PaymentId, CancellationToken.None))!;
+        Assert.Equal(("unknown", "NOT_FOUND"), (payment.Status, payment.ResultCode));
+        Assert.Equal(Pot, await s.BalanceAsync("clearing:mpesa"));
+    }
+
+    /// The first half of a send, as a crashed instance left it: queued → sent, the money moved to
+    /// clearing, the attempt recorded; nothing sent.
+    private static async Task MarkSentAsync(Setup s)
+    {
+        // A gateway that records nothing and sends nothing: SendAsync then only does its first
+        // transaction and applies an answer that says nothing (pending, no handle).
+        await new PaymentSender(s.Payments.Service<Npgsql.NpgsqlDataSource>(), new PaymentGateways([new Silent()],
+                s.Payments.Service<Microsoft.Extensions.Options.IOptions<PaymentOptions>>(), s.Payments.Service<Pamoja.Web.Http.PublicUrls>()),
+            s.Payments.Service<TimeProvider>(), s.Payments.Service<Microsoft.Extensions.Options.IOptions<PaymentOptions>>(),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<PaymentSender>.Instance).SendAsync(s.PaymentId, CancellationToken.None);
+    }
+
+    /// The first half of a send and the real request to the sandbox, whose answer is lost.
+    private static async Task SendWithoutRecordingAsync(Setup s)
+    {
+        await MarkSentAsync(s);
+        var mpesa = s.Payments.Service<PaymentGateways>().Find("mpesa")!;
+        var request = new Pamoja.Web.Integrations.Payments.GatewayRequest(s.PaymentId, 1, Pamoja.Web.Integrations.Payments.PaymentDirection.Payout,
+            s.RecipientPhone, Pot, "KES", "PAYOUT", "Pamoja payout", s.Payments.AppUrl);
+        var answer = await mpesa.StartAsync(request, CancellationToken.None);
+        Assert.Equal(Pamoja.Web.Integrations.Payments.GatewayStatus.Pending, answer.Status);
+    }
+
+    /// Stands in for M-Pesa in the crashed instance: it says it is "mpesa", refuses nothing, and
+    /// answers as if the process died before the request left (nothing is sent, nothing known).
+    private sealed class Silent : Pamoja.Web.Integrations.Payments.IPaymentGateway
+    {
+        public string Provider => "mpesa";
+        public string? Refuse(Pamoja.Web.Integrations.Payments.PaymentDirection direction, string phone, long amount, string currency) => null;
+        public Task<Pamoja.Web.Integrations.Payments.GatewayAnswer> StartAsync(Pamoja.Web.Integrations.Payments.GatewayRequest request, CancellationToken ct) =>
+            Task.FromResult(new Pamoja.Web.Integrations.Payments.GatewayAnswer(Pamoja.Web.Integrations.Payments.GatewayStatus.Pending, null));
+        public Task<Pamoja.Web.Integrations.Payments.GatewayAnswer> QueryAsync(Pamoja.Web.Integrations.Payments.GatewayRequest request, string? providerRef, CancellationToken ct) =>
+            Task.FromResult(new Pamoja.Web.Integrations.Payments.GatewayAnswer(Pamoja.Web.Integrations.Payments.GatewayStatus.Unknown, null));
     }
 
     /// How many B2C payments the sandbox made to the phone (money actually moved).
