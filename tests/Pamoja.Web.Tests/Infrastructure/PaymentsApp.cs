@@ -121,3 +121,13 @@ public sealed class PaymentsApp : IAsyncDisposable
         await Sandbox.DisposeAsync();
     }
 }
+
+/// Test classes that start a PaymentsApp run one after another: every app's payments worker
+/// claims any due payment in the shared database (as production instances rightly do), so two
+/// live apps with different sandboxes, callback addresses and clocks would send each other's
+/// payments, and a test that ends would strand the payments its app had claimed.
+[CollectionDefinition(Name)]
+public sealed class PaymentsCollection
+{
+    public const string Name = "payments";
+}

@@ -48,42 +48,25 @@ public static class PaymentsApi
             NpgsqlDataSource db, TimeProvider clock, CancellationToken ct) => ResolveAsync(db, clock, caller.GroupId, caller.UserId, exceptionId, body, ct))
             .RequirePermission(Permission.RecordMoney);
 
-        group.MapPut("/payments/settings", async (PaymentSettingsRequest body, GroupContext caller, NpgsqlDataSource db, TimeProvider clock, CancellationToken ct) =>
+        group.MapPut("/payments/settings", async (PaymentSettingsRequest body, GroupContext caller, PaymentSettings settings, CancellationToken ct) =>
         {
-            if (body.PayoutChannel is not ("manual" or "mpesa" or "momo"))
+            if (!PaymentSettings.IsChannel(body.PayoutChannel))
                 return new FieldErrors().Add("payoutChannel", "payoutChannel must be manual, mpesa or momo.").ToProblem();
-            await using var connection = await db.OpenConnectionAsync(ct);
-            await using var batch = new NpgsqlBatch(connection);
-            batch.BatchCommands.Add(LedgerWriter.Command("UPDATE groups SET payout_channel = $2 WHERE id = $1", caller.GroupId, body.PayoutChannel));
-            batch.BatchCommands.Add(AuditTrail.Command(clock, caller.GroupId, caller.UserId, "payments.settings", "group", caller.GroupId, null,
-                new { payoutChannel = body.PayoutChannel }));
-            await batch.ExecuteNonQueryAsync(ct);
+            await settings.SetPayoutChannelAsync(caller, body.PayoutChannel, ct);
             return Results.NoContent();
         }).RequirePermission(Permission.ChangeSettings);
 
         // A member's own standing instruction: the contributions engine asks them to pay on each due date.
-        group.MapPut("/standing-instruction", async (StandingInstructionRequest body, GroupContext caller, NpgsqlDataSource db, TimeProvider clock,
-            CancellationToken ct) =>
+        group.MapPut("/standing-instruction", async (StandingInstructionRequest body, GroupContext caller, PaymentSettings settings, CancellationToken ct) =>
         {
             if (body.Provider is not ("mpesa" or "momo"))
                 return new FieldErrors().Add("provider", "provider must be mpesa or momo.").ToProblem();
-            await using var cmd = db.CreateCommand("""
-                INSERT INTO standing_instructions (group_id, member_id, provider, created_at) VALUES ($1, $2, $3, $4)
-                ON CONFLICT (group_id, member_id) DO UPDATE SET provider = EXCLUDED.provider
-                """);
-            cmd.Parameters.AddWithValue(caller.GroupId);
-            cmd.Parameters.AddWithValue(caller.MemberId);
-            cmd.Parameters.AddWithValue(body.Provider);
-            cmd.Parameters.AddWithValue(clock.GetUtcNow());
-            await cmd.ExecuteNonQueryAsync(ct);
+            await settings.SetStandingInstructionAsync(caller, body.Provider, ct);
             return Results.NoContent();
         });
-        group.MapDelete("/standing-instruction", async (GroupContext caller, NpgsqlDataSource db, CancellationToken ct) =>
+        group.MapDelete("/standing-instruction", async (GroupContext caller, PaymentSettings settings, CancellationToken ct) =>
         {
-            await using var cmd = db.CreateCommand("DELETE FROM standing_instructions WHERE group_id = $1 AND member_id = $2");
-            cmd.Parameters.AddWithValue(caller.GroupId);
-            cmd.Parameters.AddWithValue(caller.MemberId);
-            await cmd.ExecuteNonQueryAsync(ct);
+            await settings.SetStandingInstructionAsync(caller, null, ct);
             return Results.NoContent();
         });
         return group;
@@ -168,6 +151,7 @@ public static class PaymentsApi
         builder.Services.AddScoped<SendPayout>();
         builder.Services.AddScoped<RetryPayment>();
         builder.Services.AddScoped<PaymentQueries>();
+        builder.Services.AddScoped<PaymentSettings>();
         return builder;
     }
 }

@@ -9,6 +9,7 @@ namespace Pamoja.Web.Tests.Features.Payments;
 /// The same news arriving at the same instant by several ways — one callback delivered ten times
 /// in parallel while the worker asks the provider — is booked once: the payment's row lock and
 /// the processed-callback key, against the real database.
+[Collection(PaymentsCollection.Name)]
 public sealed class CallbackRaceTests(CallbackRaceTests.App fixture) : IClassFixture<CallbackRaceTests.App>
 {
     public sealed class App : IAsyncLifetime

@@ -10,6 +10,7 @@ namespace Pamoja.Web.Tests.Features.Payments;
 /// "Pay now" by M-Pesa STK push, end to end: the app's worker sends the push to the Daraja
 /// sandbox over HTTP, the sandbox calls back (or does not), the worker asks, and the ledger
 /// records each payment exactly once — whatever the sandbox's script for the phone does.
+[Collection(PaymentsCollection.Name)]
 public sealed class MpesaCollectionTests(MpesaCollectionTests.App fixture) : IClassFixture<MpesaCollectionTests.App>
 {
     public sealed class App : IAsyncLifetime

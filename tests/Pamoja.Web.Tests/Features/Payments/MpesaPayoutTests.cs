@@ -11,6 +11,7 @@ namespace Pamoja.Web.Tests.Features.Payments;
 /// reserves the pot and queues the send; the worker moves the money from the pool to clearing and
 /// sends it; the sandbox's result (or its absence) settles it. Each test has its own app and fake
 /// clock (the engines run on business dates).
+[Collection(PaymentsCollection.Name)]
 public sealed class MpesaPayoutTests
 {
     private const long Each = 100_000; // KES 1,000.00 from each of three members: a gross pot of KES 3,000.00

@@ -9,6 +9,7 @@ namespace Pamoja.Web.Tests.Features.Payments;
 /// A member who gave a standing instruction is asked to pay (an STK push) by the contributions
 /// engine on each due date, for what they owe then; the payment settles their obligation. And
 /// reconciliation notices when a provider's receipt is no longer on a live entry of its own.
+[Collection(PaymentsCollection.Name)]
 public sealed class StandingInstructionTests
 {
     [Fact]

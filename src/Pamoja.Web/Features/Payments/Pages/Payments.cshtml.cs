@@ -20,7 +20,7 @@ namespace Pamoja.Web.Features.Payments.Pages;
 /// refreshes itself until the provider answers.
 [Authorize]
 public sealed class PaymentsModel(GroupQueries groups, PaymentQueries payments, PaymentGateways gateways, MoneyTransaction money,
-    RequestCollection collect, RetryPayment retry, PaymentSignal signal, NpgsqlDataSource db, TimeProvider clock) : PageModel
+    RequestCollection collect, RetryPayment retry, PaymentSignal signal, PaymentSettings settings, NpgsqlDataSource db, TimeProvider clock) : PageModel
 {
     public GroupView Group { get; private set; } = null!;
     public GroupContext Caller { get; private set; } = null!;
@@ -33,6 +33,37 @@ public sealed class PaymentsModel(GroupQueries groups, PaymentQueries payments, 
     public string? AmountText { get; private set; }
 
     public bool Official => Caller.Can(Permission.RecordMoney);
+    public bool CanChangeSettings => Caller.Can(Permission.ChangeSettings);
+
+    /// The caller's standing instruction (null: none) and the group's payout channel.
+    public string? Standing { get; private set; }
+    public string PayoutChannel { get; private set; } = "manual";
+
+    /// Sets or withdraws the caller's own standing instruction (provider "none" withdraws it).
+    public async Task<IActionResult> OnPostStandingAsync(string? provider, CancellationToken ct)
+    {
+        Caller = GroupContext.From(HttpContext);
+        if (provider is not ("mpesa" or "momo" or "none") || (provider != "none" && !gateways.Providers.Contains(provider)))
+            return await Refuse("Choose M-Pesa, MoMo or none.", Guid.Empty, ct);
+        await settings.SetStandingInstructionAsync(Caller, provider == "none" ? null : provider, ct);
+        TempData[GroupPages.MessageKey] = provider == "none"
+            ? "You will no longer be asked to pay automatically."
+            : $"On each due date, {PaymentBook.Name(provider)} will ask you on your phone to pay what you owe.";
+        return LocalRedirect($"/groups/{Caller.GroupId}/payments");
+    }
+
+    /// How the group's payouts are paid: by hand, or sent to the recipient's phone by a provider.
+    [RequiresPermission(Permission.ChangeSettings)]
+    public async Task<IActionResult> OnPostPayoutChannelAsync(string? channel, CancellationToken ct)
+    {
+        Caller = GroupContext.From(HttpContext);
+        if (!PaymentSettings.IsChannel(channel) || (channel != "manual" && !gateways.Providers.Contains(channel)))
+            return await Refuse("Choose by hand, M-Pesa or MoMo.", Guid.Empty, ct);
+        await settings.SetPayoutChannelAsync(Caller, channel, ct);
+        TempData[GroupPages.MessageKey] = channel == "manual" ? "Payouts are paid by hand and confirmed by an official."
+            : $"Payouts are sent by {PaymentBook.Name(channel)} to each recipient's phone.";
+        return LocalRedirect($"/groups/{Caller.GroupId}/payments");
+    }
 
     public async Task OnGetAsync(CancellationToken ct)
     {
@@ -109,6 +140,21 @@ public sealed class PaymentsModel(GroupQueries groups, PaymentQueries payments, 
         Group = await groups.ViewAsync(Caller, ct);
         Currency = Currency.Get(Group.Currency);
         Payments = await payments.ListAsync(Caller, null, ct);
+        await using (var cmd = db.CreateCommand("""
+            SELECT g.payout_channel, si.provider FROM groups g
+              LEFT JOIN standing_instructions si ON si.group_id = g.id AND si.member_id = $2
+             WHERE g.id = $1
+            """))
+        {
+            cmd.Parameters.AddWithValue(Caller.GroupId);
+            cmd.Parameters.AddWithValue(Caller.MemberId);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            if (await reader.ReadAsync(ct))
+            {
+                PayoutChannel = reader.GetString(0);
+                Standing = reader.IsDBNull(1) ? null : reader.GetString(1);
+            }
+        }
         if (Official) Exceptions = await payments.ExceptionsAsync(Caller.GroupId, true, ct);
     }
 
