@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Unicode;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Pamoja.Core.Ledger;
@@ -22,6 +23,8 @@ public sealed class CallbackInbox(NpgsqlDataSource db, TimeProvider clock, IOpti
     /// Real callbacks are a few kilobytes; what is kept of a larger body is its beginning.
     public const int MaxBody = 64 * 1024;
 
+    /// Body: what the parsers read, the text as received; empty when it was cut, or was not
+    /// UTF-8 text without NUL (so no callback).
     public sealed record Stored(Guid Id, string Body, bool Truncated);
 
     public async Task<Stored> StoreAsync(HttpContext http, string provider, string kind, CancellationToken ct)
@@ -43,7 +46,13 @@ public sealed class CallbackInbox(NpgsqlDataSource db, TimeProvider clock, IOpti
         }
         // PostgreSQL text cannot hold NUL; invalid UTF-8 becomes U+FFFD. What is stored is what
         // can be shown, byte-for-byte where the body was text.
-        var body = Encoding.UTF8.GetString(buffer, 0, Math.Min(read, MaxBody)).Replace('\0', '\uFFFD');
+        var kept = Math.Min(read, MaxBody);
+        var body = Encoding.UTF8.GetString(buffer, 0, kept).Replace('\0', '\uFFFD');
+        // The parsers must read the body as it came, not the copy made showable: a raw NUL or
+        // bytes that are not UTF-8 make it no JSON at all (RFC 8259 §7, §8.1), yet with U+FFFD
+        // in their place it could parse, and be answered 200 as a callback. Such a body gets
+        // nothing to parse, so it is refused like any other garbage.
+        var asReceived = !truncated && IsText(buffer.AsSpan(0, kept));
         var query = http.Request.QueryString.HasValue ? http.Request.QueryString.Value! : null;
         if (query is { Length: > 500 }) query = query[..500];
         var id = Guid.CreateVersion7(clock.GetUtcNow());
@@ -60,8 +69,16 @@ public sealed class CallbackInbox(NpgsqlDataSource db, TimeProvider clock, IOpti
         cmd.Parameters.AddWithValue(LedgerWriter.Nullable(http.Connection.RemoteIpAddress?.ToString()));
         cmd.Parameters.AddWithValue(clock.GetUtcNow());
         await cmd.ExecuteNonQueryAsync(ct);
-        return new Stored(id, truncated ? "" : body, truncated);
+        return new Stored(id, asReceived ? body : "", truncated);
     }
+
+    private static bool IsText(ReadOnlySpan<byte> bytes) => !bytes.Contains((byte)0) && Utf8.IsValid(bytes);
+
+    /// PostgreSQL text cannot hold NUL, and a parser may pass on a JSON-escaped one ("\u0000")
+    /// in a field it takes as free text (a MoMo receipt or reason, a C2B account number). Written
+    /// as it came it fails the insert, and the callback gets a 500 and stays unprocessed; shown
+    /// as U+FFFD instead, as in the stored body, it is quarantined or applied like any other.
+    private static string? Storable(string? text) => text?.Replace('\0', '\uFFFD');
 
     /// Marks a stored callback as not processable (not a valid callback of its kind, or too big).
     public Task QuarantineAsync(Guid callbackId, string why, CancellationToken ct) => SetStatusAsync(callbackId, "quarantined", why, ct);
@@ -84,6 +101,11 @@ public sealed class CallbackInbox(NpgsqlDataSource db, TimeProvider clock, IOpti
     /// synchronous answer (with its handle) never arrived.
     public async Task<string> ProcessAsync(Stored stored, ProviderNotice notice, string? clientRef, CancellationToken ct)
     {
+        notice = notice with
+        {
+            NoticeKey = Storable(notice.NoticeKey)!, ProviderRef = Storable(notice.ProviderRef)!, Receipt = Storable(notice.Receipt),
+            Code = Storable(notice.Code), Message = Storable(notice.Message),
+        };
         try
         {
             return await ProcessOnceAsync(stored, notice, clientRef, ct);
@@ -104,7 +126,8 @@ public sealed class CallbackInbox(NpgsqlDataSource db, TimeProvider clock, IOpti
             ? null
             : await PaymentBook.LockByRefAsync(connection, tx, notice.Provider, notice.ProviderRef, ct);
         if (found is null && ParseClientRef(clientRef) is { } hint &&
-            await PaymentBook.LockAsync(connection, tx, hint.PaymentId, ct) is { } byHint && byHint.Provider == notice.Provider)
+            await PaymentBook.LockAsync(connection, tx, hint.PaymentId, ct) is { } byHint && byHint.Provider == notice.Provider &&
+            await HintFitsAsync(connection, tx, byHint.Id, hint.Attempt, notice, ct))
             found = (byHint, hint.Attempt);
         var now = clock.GetUtcNow();
         if (found is not { } match)
@@ -140,6 +163,7 @@ public sealed class CallbackInbox(NpgsqlDataSource db, TimeProvider clock, IOpti
     /// that names no member is money in the paybill that belongs to no one yet: an exception.
     public async Task<string> DepositAsync(Stored stored, DepositNotice deposit, CancellationToken ct)
     {
+        deposit = deposit with { TransactionId = Storable(deposit.TransactionId)!, Account = Storable(deposit.Account)!, Phone = Storable(deposit.Phone) };
         var key = $"{deposit.Provider}:c2b:{deposit.TransactionId}";
         try
         {
@@ -229,6 +253,25 @@ public sealed class CallbackInbox(NpgsqlDataSource db, TimeProvider clock, IOpti
         return await reader.ReadAsync(ct)
             ? new PayCodeMember(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetString(4))
             : null;
+    }
+
+    /// The "p" of a callback URL is no secret (a payment's id is its member's to see), so it is
+    /// believed only for an attempt Pamoja has sent (its attempt row is written before the
+    /// request leaves), and final news only if it names that attempt's handle, when the attempt
+    /// has one. Otherwise anyone who knows a payment id could settle, with a made-up
+    /// CheckoutRequestID and receipt, a payment that was never sent or that M-Pesa knows under
+    /// another handle. Non-final news (a queue timeout, whose id is the status query's own) only
+    /// makes the worker ask M-Pesa again.
+    private static async Task<bool> HintFitsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid paymentId, int attempt, ProviderNotice notice,
+        CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT provider_ref FROM payment_attempts WHERE payment_id = $1 AND attempt = $2", connection, tx);
+        cmd.Parameters.AddWithValue(paymentId);
+        cmd.Parameters.AddWithValue(attempt);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return false;
+        var handle = reader.IsDBNull(0) ? null : reader.GetString(0);
+        return handle is null || handle == notice.ProviderRef || notice.Status is not (GatewayStatus.Succeeded or GatewayStatus.Failed);
     }
 
     public static (Guid PaymentId, int Attempt)? ParseClientRef(string? value)
