@@ -65,6 +65,9 @@ CREATE TABLE payments (
     attempt        integer     NOT NULL DEFAULT 1 CHECK (attempt BETWEEN 1 AND 20),
     provider_ref   varchar(100),
     receipt        varchar(64),
+    -- The receipt a callback reported before the provider's status query confirmed the money
+    -- (the STK query carries none): used when booking it.
+    reported_receipt varchar(64),
     result_code    varchar(40),
     result_message varchar(300),
     -- The provider's amount when it differs from ours (it is what moved).

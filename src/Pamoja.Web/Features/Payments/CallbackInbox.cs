@@ -18,7 +18,7 @@ public sealed record DepositNotice(string Provider, string TransactionId, string
 /// processed once, keyed by the provider's event id, under the payment's row lock. Anything that
 /// is not a valid callback, or matches nothing, is quarantined with a reconciliation exception:
 /// never a 500, and the raw body stays for whoever investigates.
-public sealed class CallbackInbox(NpgsqlDataSource db, TimeProvider clock, IOptions<PaymentOptions> options, ILogger<CallbackInbox> logger)
+public sealed class CallbackInbox(NpgsqlDataSource db, TimeProvider clock, IOptions<PaymentOptions> options, PaymentSignal signal, ILogger<CallbackInbox> logger)
 {
     /// Real callbacks are a few kilobytes; what is kept of a larger body is its beginning.
     public const int MaxBody = 64 * 1024;
@@ -146,9 +146,24 @@ public sealed class CallbackInbox(NpgsqlDataSource db, TimeProvider clock, IOpti
             await tx.CommitAsync(ct);
             return "duplicate";
         }
-        var outcome = await PaymentBook.ApplyAsync(connection, tx, match.Payment, match.Attempt,
-            new GatewayAnswer(notice.Status, notice.ProviderRef, notice.Receipt, notice.Amount, notice.Code, notice.Message),
-            new AnswerSource("callback", stored.Id, notice.NoticeKey), clock, options.Value, ct);
+        string outcome;
+        if (notice.Status == GatewayStatus.Succeeded && match.Payment.Way == PaymentDirection.Collection && !match.Payment.Settled &&
+            match.Attempt == match.Payment.Attempt)
+        {
+            // Daraja and MoMo sign nothing, and a member can learn their own payment's handle: a
+            // callback saying "paid" is not proof that money moved. It is confirmed by asking the
+            // provider (STK query, MoMo GET) at once; the worker books it then, with the receipt
+            // reported here (the STK query carries none).
+            await AddAsync(connection, tx, """
+                UPDATE payments SET reported_receipt = coalesce(reported_receipt, left($2, 64)), next_check_at = $3, updated_at = $3 WHERE id = $1
+                """, match.Payment.Id, LedgerWriter.Nullable(notice.Receipt), clock.GetUtcNow());
+            outcome = "to confirm";
+            signal.Notify();
+        }
+        else
+            outcome = await PaymentBook.ApplyAsync(connection, tx, match.Payment, match.Attempt,
+                new GatewayAnswer(notice.Status, notice.ProviderRef, notice.Receipt, notice.Amount, notice.Code, notice.Message),
+                new AnswerSource("callback", stored.Id, notice.NoticeKey), clock, options.Value, ct);
         if (outcome is "conflict" or "receipt_reused")
             await MarkAsync(connection, tx, stored.Id, "quarantined", null, match.Payment.Id, outcome, ct);
         else

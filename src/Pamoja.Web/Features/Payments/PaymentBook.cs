@@ -93,6 +93,9 @@ public static class PaymentBook
         var code = Cut(answer.Code, 40);
         var message = Cut(answer.Message, 300);
 
+        // Lock order everywhere: payment, payout, ledger head (SettlePayout: payout, then head).
+        await LockPayoutAsync(connection, tx, payment, ct);
+
         if (payment.Settled || attempt != payment.Attempt)
         {
             // Already final, or an earlier attempt: the same news again changes nothing. News that
@@ -172,7 +175,9 @@ public static class PaymentBook
                 // The provider's receipt is the entry's unique external reference. An STK query
                 // says "succeeded" without one (only the callback carries the receipt): the
                 // CheckoutRequestID, as unique, stands in for it.
-                var receipt = Cut(string.IsNullOrWhiteSpace(answer.Receipt) ? answer.ProviderRef ?? payment.ProviderRef : answer.Receipt, 64);
+                var receipt = Cut(string.IsNullOrWhiteSpace(answer.Receipt)
+                    ? await ReportedReceiptAsync(connection, tx, payment.Id, ct) ?? answer.ProviderRef ?? payment.ProviderRef
+                    : answer.Receipt, 64);
                 if (receipt is null)
                     goto case GatewayStatus.Unknown; // nothing unique to book it by: ask again
                 var facts = await GroupFacts.LoadAsync(connection, tx, payment.GroupId, ct);
@@ -246,6 +251,23 @@ public static class PaymentBook
         cmd.Parameters.AddWithValue(paymentId);
         cmd.Parameters.AddWithValue(attempt);
         return await cmd.ExecuteScalarAsync(ct) is DateTime at ? new DateTimeOffset(at, TimeSpan.Zero) : null;
+    }
+
+    private static async Task<string?> ReportedReceiptAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid paymentId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT reported_receipt FROM payments WHERE id = $1", connection, tx);
+        cmd.Parameters.AddWithValue(paymentId);
+        return await cmd.ExecuteScalarAsync(ct) as string;
+    }
+
+    /// Locks the payout a payment pays, if any, and returns its status.
+    public static async Task<string?> LockPayoutAsync(NpgsqlConnection connection, NpgsqlTransaction tx, PaymentRow payment, CancellationToken ct)
+    {
+        if (payment.PayoutId is not { } payoutId) return null;
+        await using var cmd = new NpgsqlCommand("SELECT status FROM payouts WHERE id = $1 AND group_id = $2 FOR UPDATE", connection, tx);
+        cmd.Parameters.AddWithValue(payoutId);
+        cmd.Parameters.AddWithValue(payment.GroupId);
+        return await cmd.ExecuteScalarAsync(ct) as string;
     }
 
     /// The payout's "sent" entry (clearing ← pool), if the money left the pool for this payment.

@@ -43,6 +43,8 @@ public sealed class PaymentSender(NpgsqlDataSource db, PaymentGateways gateways,
             var refusal = found is null
                 ? $"{PaymentBook.Name(payment.Provider)} is not configured on this server."
                 : found.Refuse(payment.Way, payment.Phone, payment.Amount, payment.Currency);
+            if (refusal is null && await PaymentBook.LockPayoutAsync(connection, tx, payment, ct) is { } payoutStatus && payoutStatus != "reserved")
+                refusal = $"The payout was {payoutStatus} meanwhile.";
             request = await RequestAsync(connection, tx, payment, ct);
             if (refusal is not null || found is null)
             {

@@ -81,7 +81,9 @@ public static class PaymentsApi
             // Not found, not a member, or not theirs to see: one answer, so ids leak nothing.
             if (payment is null || await access.FindAsync(payment.GroupId, http.User, ct) is not { } caller || !PaymentQueries.MaySee(caller, payment))
                 return ApiProblems.Status(StatusCodes.Status404NotFound, "Not found", "No such payment.");
-            return Results.Ok(payment);
+            // The provider's handle is for officials: callbacks are unsigned, so a member who knew
+            // it could more easily forge one (successes are confirmed with the provider anyway).
+            return Results.Ok(caller.Can(Permission.RecordMoney) ? payment : payment with { ProviderRef = null, ExternalRef = payment.Receipt });
         });
         payments.MapPost("/{paymentId:guid}/retry", async (Guid paymentId, HttpContext http, PaymentQueries queries, GroupAccess access, RetryPayment retry,
             MoneyTransaction money, PaymentSignal signal, CancellationToken ct) =>

@@ -37,6 +37,11 @@ public sealed class RetryPayment(TimeProvider clock)
             check.Parameters.AddWithValue(payoutId);
             if (await check.ExecuteScalarAsync(ct) is not "reserved")
                 return Refuse(StatusCodes.Status409Conflict, "Payout settled", "This payout was settled another way meanwhile.");
+            await using var open = new NpgsqlCommand("SELECT 1 FROM payments WHERE payout_id = $1 AND stage <> 'settled' AND id <> $2", connection, tx);
+            open.Parameters.AddWithValue(payoutId);
+            open.Parameters.AddWithValue(paymentId);
+            if (await open.ExecuteScalarAsync(ct) is not null)
+                return Refuse(StatusCodes.Status409Conflict, "Already being sent", "Another payment is sending this payout; wait for its outcome.");
         }
         var now = clock.GetUtcNow();
         await using var batch = new NpgsqlBatch(connection, tx);

@@ -39,6 +39,9 @@ public sealed class SettlePayout(TimeProvider clock)
             return Refuse(StatusCodes.Status409Conflict, "Already settled", $"This payout is already {payout.Status}.");
         if (payout.MemberId == caller.MemberId)
             return Refuse(StatusCodes.Status403Forbidden, "Not allowed", "Another official confirms a payout to you.");
+        if (await SendingAsync(connection, tx, payoutId, ct) is { } sending)
+            return Refuse(StatusCodes.Status409Conflict, "Being sent by mobile money",
+                $"Payment {sending} is sending this payout and its outcome is not final: paying it by hand too could pay it twice.");
 
         var currency = Currency.Get(payout.Currency);
         var total = new Money(payout.Amount + payout.Discount, currency);
@@ -66,6 +69,9 @@ public sealed class SettlePayout(TimeProvider clock)
             return Refuse(StatusCodes.Status404NotFound, "Not found", "No such payout in this group.");
         if (payout.Status != "reserved")
             return Refuse(StatusCodes.Status409Conflict, "Already settled", $"This payout is already {payout.Status}.");
+        if (await SendingAsync(connection, tx, payoutId, ct) is { } sending)
+            return Refuse(StatusCodes.Status409Conflict, "Being sent by mobile money",
+                $"Payment {sending} is sending this payout and its outcome is not final: it cannot be cancelled until the provider answers.");
 
         var lines = new List<JournalLine>();
         var currency = Currency.Get(payout.Currency);
@@ -106,6 +112,15 @@ public sealed class SettlePayout(TimeProvider clock)
         return await reader.ReadAsync(ct)
             ? new LockedPayout(reader.GetInt32(0), reader.GetGuid(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetString(4), reader.GetString(5), reader.GetGuid(6))
             : null;
+    }
+
+    /// A mobile-money payment of this payout that has not settled (the payout row is locked, so
+    /// none can start meanwhile: SendPayout and the payments worker lock it too).
+    private static async Task<Guid?> SendingAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid payoutId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT id FROM payments WHERE payout_id = $1 AND stage <> 'settled' LIMIT 1", connection, tx);
+        cmd.Parameters.AddWithValue(payoutId);
+        return await cmd.ExecuteScalarAsync(ct) is Guid id ? id : null;
     }
 
     private static async Task<string> TimeZoneAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, CancellationToken ct) =>

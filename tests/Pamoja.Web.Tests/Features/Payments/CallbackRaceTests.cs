@@ -7,7 +7,8 @@ using Pamoja.Web.Tests.Infrastructure;
 namespace Pamoja.Web.Tests.Features.Payments;
 
 /// The same news arriving at the same instant by several ways — one callback delivered ten times
-/// in parallel while the worker asks the provider — is booked once: the payment's row lock and
+/// in parallel while the worker asks the provider — is booked once, and only once the provider
+/// confirms it: the payment's row lock and
 /// the processed-callback key, against the real database.
 [Collection(PaymentsCollection.Name)]
 public sealed class CallbackRaceTests(CallbackRaceTests.App fixture) : IClassFixture<CallbackRaceTests.App>
@@ -48,15 +49,22 @@ public sealed class CallbackRaceTests(CallbackRaceTests.App fixture) : IClassFix
         await query;
 
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        // A reported success is booked only once the provider confirms it: the worker's next
+        // check (by hand here), racing one more time with a late delivery.
+        await Task.WhenAll(sender.CheckAsync(paymentId, 2, CancellationToken.None),
+            http.PostAsync("/webhooks/mpesa/stk", new StringContent(body, Encoding.UTF8, "application/json")));
         var payment = await payments.SettledAsync(paymentId);
         Assert.Equal("succeeded", payment.Status);
         Assert.Equal(1, await GroupData.CountAsync("SELECT count(*) FROM contributions WHERE group_id = $1", g.GroupId));
         Assert.Equal(1, await g.EntriesAsync("contribution"));
         Assert.Equal(50_000, await g.ContributedAsync(memberId));
-        Assert.Equal(10, await GroupData.CountAsync("SELECT count(*) FROM provider_callbacks WHERE payment_id = $1", paymentId));
-        // One delivery counted (it booked the money, or found the query had); nine were duplicates.
+        Assert.Equal(11, await GroupData.CountAsync("SELECT count(*) FROM provider_callbacks WHERE payment_id = $1", paymentId));
+        // One delivery counted; ten were duplicates.
         Assert.Equal(1, await PaymentsData.CallbacksAsync(paymentId, "processed"));
-        Assert.Equal(9, await PaymentsData.CallbacksAsync(paymentId, "duplicate"));
+        Assert.Equal(10, await PaymentsData.CallbacksAsync(paymentId, "duplicate"));
+        // Booked by the callback's receipt, or by the CheckoutRequestID if the first query won
+        // before any delivery was stored (the STK query carries no receipt).
+        Assert.Contains(payment.Receipt, new[] { receipt, checkout });
         await g.AssertJournalValidAsync();
     }
 }

@@ -148,6 +148,32 @@ public sealed class MpesaCollectionTests(MpesaCollectionTests.App fixture) : ICl
     }
 
     [Fact]
+    public async Task A_forged_success_callback_books_nothing_the_provider_did_not_confirm()
+    {
+        var g = await PaymentsData.GroupAsync(Payments);
+        var (memberId, member, _) = await g.MemberAsync(TestData.MpesaPhone(MpesaScripts.Unreachable));
+        var paymentId = await g.CollectOkAsync(member, memberId, 10_000);
+        Assert.True(await PaymentsApp.EventuallyAsync(async () =>
+            await GroupData.ScalarAsync("SELECT provider_ref FROM payments WHERE id = $1", paymentId) is string));
+        var checkout = (string)(await GroupData.ScalarAsync("SELECT provider_ref FROM payments WHERE id = $1", paymentId))!;
+        // A member does not see the handle; suppose they learnt it anyway and forge "paid".
+        Assert.Equal(JsonValueKind.Null, (await member.GetFromJsonAsync<JsonElement>($"/api/v1/payments/{paymentId}")).GetProperty("providerRef").ValueKind);
+        var forged = """
+            {"Body":{"stkCallback":{"MerchantRequestID":"1-1-1","CheckoutRequestID":"CHECKOUT","ResultCode":0,"ResultDesc":"ok",
+             "CallbackMetadata":{"Item":[{"Name":"Amount","Value":100},{"Name":"MpesaReceiptNumber","Value":"FAKE123456"},
+             {"Name":"PhoneNumber","Value":254700000000}]}}}}
+            """.Replace("CHECKOUT", checkout, StringComparison.Ordinal);
+        using var http = new HttpClient { BaseAddress = Payments.AppUrl };
+        Assert.Equal(HttpStatusCode.OK, (await http.PostAsync("/webhooks/mpesa/stk", new StringContent(forged, System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+
+        // The worker asks Daraja, which says the prompt expired unanswered.
+        var payment = await Payments.SettledAsync(paymentId);
+        Assert.Equal(("failed", "1037"), (payment.Status, payment.ResultCode));
+        Assert.Equal(0, await g.ContributedAsync(memberId));
+        Assert.Equal(0, await g.EntriesAsync("contribution"));
+    }
+
+    [Fact]
     public async Task An_unreachable_phone_fails_once_the_prompt_expires()
     {
         var g = await PaymentsData.GroupAsync(Payments);

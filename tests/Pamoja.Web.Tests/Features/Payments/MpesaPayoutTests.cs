@@ -181,6 +181,19 @@ public sealed class MpesaPayoutTests
         Assert.Equal(Pot, await s.BalanceAsync("clearing:mpesa"));
     }
 
+    [Fact]
+    public async Task A_payout_being_sent_by_mobile_money_cannot_also_be_paid_or_cancelled_by_hand()
+    {
+        await using var s = await PayoutDueAsync(TestData.Phone(), worker: false);
+        var payoutId = (await s.PayoutAsync()).GetProperty("id").GetGuid();
+        var cash = await s.G.Chair.PostAsync(s.G.Path($"payouts/{payoutId}/pay"), new { method = "cash" });
+        Assert.Equal(HttpStatusCode.Conflict, cash.StatusCode);
+        var voided = await s.G.Chair.PostAsync(s.G.Path($"payouts/{payoutId}/void"), new { reason = "changed our minds" });
+        Assert.Equal(HttpStatusCode.Conflict, voided.StatusCode);
+        Assert.Equal("reserved", (await s.PayoutAsync()).GetProperty("status").GetString());
+        Assert.Equal(0, await s.G.EntriesAsync("payout_paid"));
+    }
+
     /// The first half of a send, as a crashed instance left it: queued → sent, the money moved to
     /// clearing, the attempt recorded; nothing sent.
     private static async Task MarkSentAsync(Setup s)
