@@ -128,6 +128,16 @@ CREATE TABLE provider_callbacks (
 CREATE UNIQUE INDEX provider_callbacks_processed_key ON provider_callbacks (notice_key) WHERE status = 'processed';
 CREATE INDEX provider_callbacks_received_idx ON provider_callbacks (received_at DESC);
 
+-- Secrets the platform makes for itself. payments.callbacks keys the HMAC tokens Pamoja puts in
+-- every callback URL it gives a provider (Daraja and MoMo sign nothing): a callback without its
+-- payment's token is quarantined. gen_random_uuid() draws from PostgreSQL's strong random source.
+CREATE TABLE platform_secrets (
+    name   text  PRIMARY KEY,
+    value  bytea NOT NULL CHECK (length(value) >= 16)
+);
+INSERT INTO platform_secrets (name, value)
+VALUES ('payments.callbacks', decode(replace(gen_random_uuid()::text, '-', '') || replace(gen_random_uuid()::text, '-', ''), 'hex'));
+
 -- What reconciliation found that a person must look at. group_id is null for what belongs to no
 -- group yet (a deposit to an unknown account): operators see those. dedupe_key makes the
 -- reconciliation job safe to run again.

@@ -18,7 +18,8 @@ public sealed record DepositNotice(string Provider, string TransactionId, string
 /// processed once, keyed by the provider's event id, under the payment's row lock. Anything that
 /// is not a valid callback, or matches nothing, is quarantined with a reconciliation exception:
 /// never a 500, and the raw body stays for whoever investigates.
-public sealed class CallbackInbox(NpgsqlDataSource db, TimeProvider clock, IOptions<PaymentOptions> options, PaymentSignal signal, ILogger<CallbackInbox> logger)
+public sealed class CallbackInbox(NpgsqlDataSource db, TimeProvider clock, IOptions<PaymentOptions> options, PaymentSignal signal, CallbackTokens tokens,
+    ILogger<CallbackInbox> logger)
 {
     /// Real callbacks are a few kilobytes; what is kept of a larger body is its beginning.
     public const int MaxBody = 64 * 1024;
@@ -99,7 +100,7 @@ public sealed class CallbackInbox(NpgsqlDataSource db, TimeProvider clock, IOpti
     /// Applies a parsed payment callback once. clientRef is the "p" query value Pamoja put in the
     /// callback URL ("{paymentId:N}-{attempt}"): it finds the payment even when the provider's
     /// synchronous answer (with its handle) never arrived.
-    public async Task<string> ProcessAsync(Stored stored, ProviderNotice notice, string? clientRef, CancellationToken ct)
+    public async Task<string> ProcessAsync(Stored stored, ProviderNotice notice, string? clientRef, string? token, CancellationToken ct)
     {
         notice = notice with
         {
@@ -108,7 +109,7 @@ public sealed class CallbackInbox(NpgsqlDataSource db, TimeProvider clock, IOpti
         };
         try
         {
-            return await ProcessOnceAsync(stored, notice, clientRef, ct);
+            return await ProcessOnceAsync(stored, notice, clientRef, token, ct);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == "provider_callbacks_processed_key")
         {
@@ -118,7 +119,7 @@ public sealed class CallbackInbox(NpgsqlDataSource db, TimeProvider clock, IOpti
         }
     }
 
-    private async Task<string> ProcessOnceAsync(Stored stored, ProviderNotice notice, string? clientRef, CancellationToken ct)
+    private async Task<string> ProcessOnceAsync(Stored stored, ProviderNotice notice, string? clientRef, string? token, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -140,6 +141,17 @@ public sealed class CallbackInbox(NpgsqlDataSource db, TimeProvider clock, IOpti
             await tx.CommitAsync(ct);
             return "unmatched";
         }
+        if (!await tokens.IsPaymentTokenAsync(token, match.Payment.Id, match.Attempt, ct))
+        {
+            // Not from a URL Pamoja gave out for this payment and attempt: believed for nothing.
+            await AddAsync(connection, tx, ReconciliationFindings.InsertSql, Guid.CreateVersion7(now), match.Payment.GroupId, "unauthenticated_callback",
+                match.Payment.Id, stored.Id, LedgerWriter.Nullable(notice.Amount), match.Payment.Currency,
+                $"A {PaymentBook.Name(notice.Provider)} callback for this payment ({PaymentBook.StatusName(notice.Status)}) came without its callback token: ignored. Someone may be forging callbacks.",
+                $"unauth:{notice.NoticeKey}", now);
+            await MarkAsync(connection, tx, stored.Id, "quarantined", null, match.Payment.Id, "no valid callback token", ct);
+            await tx.CommitAsync(ct);
+            return "unauthenticated";
+        }
         if (await AlreadyProcessedAsync(connection, tx, notice.NoticeKey, ct))
         {
             await MarkAsync(connection, tx, stored.Id, "duplicate", null, match.Payment.Id, "already processed", ct);
@@ -155,8 +167,12 @@ public sealed class CallbackInbox(NpgsqlDataSource db, TimeProvider clock, IOpti
             // provider (STK query, MoMo GET) at once; the worker books it then, with the receipt
             // reported here (the STK query carries none).
             await AddAsync(connection, tx, """
-                UPDATE payments SET reported_receipt = coalesce(reported_receipt, left($2, 64)), next_check_at = $3, updated_at = $3 WHERE id = $1
-                """, match.Payment.Id, LedgerWriter.Nullable(notice.Receipt), clock.GetUtcNow());
+                UPDATE payments SET reported_receipt = coalesce(reported_receipt, left($2, 64)), next_check_at = $3, updated_at = $3,
+                                    provider_ref = coalesce(provider_ref, left($4, 100))
+                 WHERE id = $1
+                """, match.Payment.Id, LedgerWriter.Nullable(notice.Receipt), clock.GetUtcNow(), LedgerWriter.Nullable(notice.ProviderRef));
+            // (An authenticated collection callback's handle, e.g. the CheckoutRequestID when the
+            // push's own answer was lost, is what the confirming query needs.)
             outcome = "to confirm";
             signal.Notify();
         }
@@ -176,10 +192,24 @@ public sealed class CallbackInbox(NpgsqlDataSource db, TimeProvider clock, IOpti
     /// A paybill deposit: the member is found by the account number they typed (their pay code),
     /// and the money recorded as their contribution, once per M-Pesa transaction id. A deposit
     /// that names no member is money in the paybill that belongs to no one yet: an exception.
-    public async Task<string> DepositAsync(Stored stored, DepositNotice deposit, CancellationToken ct)
+    public async Task<string> DepositAsync(Stored stored, DepositNotice deposit, string? token, CancellationToken ct)
     {
         deposit = deposit with { TransactionId = Storable(deposit.TransactionId)!, Account = Storable(deposit.Account)!, Phone = Storable(deposit.Phone) };
         var key = $"{deposit.Provider}:c2b:{deposit.TransactionId}";
+        if (!await tokens.IsPaybillTokenAsync(token, ct))
+        {
+            // Not from the URL registered with M-Pesa: a deposit nobody can vouch for.
+            await using var connection = await db.OpenConnectionAsync(ct);
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            var now = clock.GetUtcNow();
+            await AddAsync(connection, tx, ReconciliationFindings.InsertSql, Guid.CreateVersion7(now), DBNull.Value, "unauthenticated_callback", DBNull.Value,
+                stored.Id, deposit.Amount, deposit.Currency,
+                $"A paybill confirmation ({deposit.TransactionId}, account {deposit.Account}) came without the paybill's callback token: not recorded.",
+                $"unauth:{key}", now);
+            await MarkAsync(connection, tx, stored.Id, "quarantined", null, null, "no valid callback token", ct);
+            await tx.CommitAsync(ct);
+            return "unauthenticated";
+        }
         try
         {
             await using var connection = await db.OpenConnectionAsync(ct);

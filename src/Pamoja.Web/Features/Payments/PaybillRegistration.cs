@@ -9,7 +9,7 @@ namespace Pamoja.Web.Features.Payments;
 /// there and register once by hand. ResponseType "Completed": if validation cannot be reached, a
 /// member's deposit is still taken; its confirmation is recorded, or listed for a person.
 public sealed class PaybillRegistration(IServiceProvider services, IOptions<PaymentOptions> payments, IConfiguration configuration,
-    PaymentGateways gateways, ILogger<PaybillRegistration> logger) : BackgroundService
+    PaymentGateways gateways, CallbackTokens tokens, ILogger<PaybillRegistration> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -20,13 +20,14 @@ public sealed class PaybillRegistration(IServiceProvider services, IOptions<Paym
             return;
         }
         var callbacks = gateways.CallbackBase;
+        var token = Uri.EscapeDataString(await tokens.ForPaybillAsync(stoppingToken));
         // A few tries: in the demo the sandbox may still be starting.
         for (var attempt = 1; attempt <= 10 && !stoppingToken.IsCancellationRequested; attempt++)
         {
             try
             {
-                var reply = await daraja.RegisterC2bUrlsAsync(new Uri(callbacks, "webhooks/mpesa/c2b/confirmation"),
-                    new Uri(callbacks, "webhooks/mpesa/c2b/validation"), "Completed", stoppingToken);
+                var reply = await daraja.RegisterC2bUrlsAsync(new Uri(callbacks, "webhooks/mpesa/c2b/confirmation?k=" + token),
+                    new Uri(callbacks, "webhooks/mpesa/c2b/validation?k=" + token), "Completed", stoppingToken);
                 if (reply.Kind == DarajaReplyKind.Answered)
                 {
                     logger.LogInformation("Registered the paybill's C2B URLs with M-Pesa: {Code} {Message}", reply.Field("ResponseCode"),

@@ -126,8 +126,13 @@ public static class PaymentBook
             code = Cut(answer.Code, 40);
         }
 
+        // The payment's handle comes only from the provider's own answer to the send: a status
+        // query's notices carry the query's ids, and a callback found by the "p" hint must not
+        // re-point the payment (later checks would ask about the wrong request).
+        var handle = source.Kind == "answer" ? Cut(answer.ProviderRef, 100) : null;
+
         Add("UPDATE payment_attempts SET status = $3, provider_ref = coalesce(provider_ref, $4), result_code = $5, result_message = $6, answered_at = $7 WHERE payment_id = $1 AND attempt = $2",
-            payment.Id, attempt, StatusName(answer.Status), LedgerWriter.Nullable(Cut(answer.ProviderRef, 100)), LedgerWriter.Nullable(code),
+            payment.Id, attempt, StatusName(answer.Status), LedgerWriter.Nullable(handle), LedgerWriter.Nullable(code),
             LedgerWriter.Nullable(message), now);
 
         switch (answer.Status)
@@ -141,7 +146,7 @@ public static class PaymentBook
                     UPDATE payments SET status = $2, stage = 'sent', provider_ref = coalesce(provider_ref, $3), result_code = coalesce($4, result_code),
                                         result_message = coalesce($5, result_message), next_check_at = $6, updated_at = $7
                      WHERE id = $1
-                    """, payment.Id, StatusName(answer.Status), LedgerWriter.Nullable(Cut(answer.ProviderRef, 100)), LedgerWriter.Nullable(code),
+                    """, payment.Id, StatusName(answer.Status), LedgerWriter.Nullable(handle), LedgerWriter.Nullable(code),
                     LedgerWriter.Nullable(message), now + wait, now);
                 await batch.ExecuteNonQueryAsync(ct);
                 return StatusName(answer.Status);
@@ -152,7 +157,7 @@ public static class PaymentBook
                     UPDATE payments SET status = 'failed', stage = 'settled', result_code = $2, result_message = $3, next_check_at = NULL, settled_at = $4,
                                         updated_at = $4, provider_ref = coalesce(provider_ref, $5)
                      WHERE id = $1
-                    """, payment.Id, LedgerWriter.Nullable(code), LedgerWriter.Nullable(message), now, LedgerWriter.Nullable(Cut(answer.ProviderRef, 100)));
+                    """, payment.Id, LedgerWriter.Nullable(code), LedgerWriter.Nullable(message), now, LedgerWriter.Nullable(handle));
                 if (payment.Way == PaymentDirection.Payout && await SentEntryAsync(connection, tx, payment, ct) is not null)
                 {
                     // The money comes back from the provider's clearing account to the pool.
@@ -236,7 +241,7 @@ public static class PaymentBook
                                         provider_ref = coalesce(provider_ref, $8), next_check_at = NULL, settled_at = $7, updated_at = $7
                      WHERE id = $1
                     """, payment.Id, receipt, LedgerWriter.Nullable(code), LedgerWriter.Nullable(message), moved, entryId, now,
-                    LedgerWriter.Nullable(Cut(answer.ProviderRef, 100)));
+                    LedgerWriter.Nullable(handle));
                 await batch.ExecuteNonQueryAsync(ct);
                 return "succeeded";
             }

@@ -17,7 +17,7 @@ namespace Pamoja.Web.Features.Payments;
 /// provider-side key (B2C OriginatorConversationID, MoMo X-Reference-Id) comes from the payment
 /// and its attempt, so even a repeated send of one attempt is refused by the provider as a
 /// duplicate rather than paid twice.
-public sealed class PaymentSender(NpgsqlDataSource db, PaymentGateways gateways, TimeProvider clock, IOptions<PaymentOptions> options,
+public sealed class PaymentSender(NpgsqlDataSource db, PaymentGateways gateways, CallbackTokens tokens, TimeProvider clock, IOptions<PaymentOptions> options,
     ILogger<PaymentSender> logger)
 {
     /// After this many unanswered checks (about two days with the default back-off) the worker
@@ -178,7 +178,8 @@ public sealed class PaymentSender(NpgsqlDataSource db, PaymentGateways gateways,
         cmd.Parameters.AddWithValue(payment.MemberId);
         var code = await cmd.ExecuteScalarAsync(ct) as string ?? "PAMOJA";
         return new GatewayRequest(payment.Id, payment.Attempt, payment.Way, payment.Phone, payment.Amount, payment.Currency, code,
-            payment.Way == PaymentDirection.Payout ? "Pamoja payout" : "Pamoja", gateways.CallbackBase);
+            payment.Way == PaymentDirection.Payout ? "Pamoja payout" : "Pamoja", gateways.CallbackBase,
+            await tokens.ForPaymentAsync(payment.Id, payment.Attempt, ct));
     }
 
     private async Task InsertAttemptAsync(NpgsqlConnection connection, NpgsqlTransaction tx, PaymentRow payment, CancellationToken ct)

@@ -45,7 +45,7 @@ public static class PaymentWebhooks
             await inbox.QuarantineAsync(stored.Id, stored.Truncated ? "body too large" : $"not a valid {provider} {kind} callback", ct);
             return Json(DarajaRejected, StatusCodes.Status400BadRequest);
         }
-        await inbox.ProcessAsync(stored, notice, http.Request.Query["p"], ct);
+        await inbox.ProcessAsync(stored, notice, http.Request.Query["p"], http.Request.Query["k"], ct);
         // Stored and dealt with (processed, or quarantined for a person): Daraja must not resend it.
         return Json(DarajaAccepted, StatusCodes.Status200OK);
     }
@@ -60,13 +60,13 @@ public static class PaymentWebhooks
             await inbox.QuarantineAsync(stored.Id, stored.Truncated ? "body too large" : "not a valid MoMo callback", ct);
             return Results.BadRequest();
         }
-        await inbox.ProcessAsync(stored, notice, null, ct);
+        await inbox.ProcessAsync(stored, notice, null, http.Request.Query["k"], ct);
         return Results.Ok();
     }
 
     /// C2B validation: accept a deposit only to a member's pay code (C2B00012 otherwise), in
     /// whole shillings (C2B00013). M-Pesa waits about 8 seconds for this answer.
-    private static async Task<IResult> ValidateDepositAsync(HttpContext http, CallbackInbox inbox, CancellationToken ct)
+    private static async Task<IResult> ValidateDepositAsync(HttpContext http, CallbackInbox inbox, CallbackTokens tokens, CancellationToken ct)
     {
         var stored = await inbox.StoreAsync(http, "mpesa", "c2b_validation", ct);
         var deposit = stored.Truncated ? null : MpesaCallbacks.ParseC2b(stored.Body);
@@ -75,7 +75,9 @@ public static class PaymentWebhooks
             await inbox.QuarantineAsync(stored.Id, "not a valid C2B validation request", ct);
             return Json("""{"ResultCode":"C2B00016","ResultDesc":"Rejected"}""", StatusCodes.Status200OK);
         }
-        var code = deposit.Amount <= 0 ? "C2B00013"
+        // Without the paybill's token the request did not come from the registered URL.
+        var code = !await tokens.IsPaybillTokenAsync(http.Request.Query["k"], ct) ? "C2B00016"
+            : deposit.Amount <= 0 ? "C2B00013"
             : !await inbox.AcceptsDepositAsync(deposit.BillRefNumber, "KES", ct) ? "C2B00012"
             : null;
         await inbox.HandledAsync(stored.Id, code is null ? "validation: accepted" : $"validation: rejected {code}", ct);
@@ -94,7 +96,8 @@ public static class PaymentWebhooks
             await inbox.QuarantineAsync(stored.Id, "not a valid C2B confirmation", ct);
             return Json("""{"ResultCode":1,"ResultDesc":"Rejected: not a valid confirmation"}""", StatusCodes.Status400BadRequest);
         }
-        await inbox.DepositAsync(stored, new DepositNotice("mpesa", deposit.TransId, deposit.BillRefNumber, deposit.Amount, "KES", deposit.Msisdn), ct);
+        await inbox.DepositAsync(stored, new DepositNotice("mpesa", deposit.TransId, deposit.BillRefNumber, deposit.Amount, "KES", deposit.Msisdn),
+            http.Request.Query["k"], ct);
         return Json("""{"ResultCode":0,"ResultDesc":"Success"}""", StatusCodes.Status200OK);
     }
 

@@ -142,6 +142,7 @@ public static class PaymentsApi
         builder.AddMomo();
         builder.Services.AddSingleton<PaymentGateways>();
         builder.Services.AddSingleton<PaymentSignal>();
+        builder.Services.AddSingleton<CallbackTokens>();
         builder.Services.AddSingleton<PaymentSender>();
         builder.Services.AddSingleton<CallbackInbox>();
         builder.Services.AddSingleton<Reconciliation>();

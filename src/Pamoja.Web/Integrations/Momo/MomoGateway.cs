@@ -39,7 +39,7 @@ public sealed class MomoGateway(MomoClient client, IOptions<MomoOptions> options
         var msisdn = MomoParty.Msisdn(MomoMarkets.Msisdn(request.Phone)!);
         var amount = MomoMarkets.AmountText(request.Amount, Currency.Get(request.Currency));
         var externalId = MomoReference.ExternalId(request.PaymentId, request.Attempt);
-        var callbackUrl = MomoReference.CallbackUrl(request.CallbackBase, reference);
+        var callbackUrl = MomoReference.CallbackUrl(request.CallbackBase, reference, request.CallbackToken);
 
         // payerMessage lands in the payer's history, payeeNote in the payee's (MTN's field
         // descriptions): the member sees the description and reference on their side.

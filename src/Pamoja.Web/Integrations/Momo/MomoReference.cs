@@ -23,10 +23,10 @@ public static class MomoReference
 
     /// The webhook URL for one request. The callback body carries no reference id, so it rides
     /// in the query string.
-    public static Uri CallbackUrl(Uri callbackBase, Guid referenceId)
+    public static Uri CallbackUrl(Uri callbackBase, Guid referenceId, string? token = null)
     {
         ArgumentNullException.ThrowIfNull(callbackBase);
-        return new Uri(callbackBase, $"webhooks/momo?ref={referenceId:D}");
+        return new Uri(callbackBase, $"webhooks/momo?ref={referenceId:D}" + (token is null ? "" : "&k=" + Uri.EscapeDataString(token)));
     }
 
     /// SHA-256 of the text, first 16 bytes, with the version (4) and RFC 4122 variant bits set:

@@ -68,7 +68,8 @@ public sealed partial class MpesaGateway(DarajaClient daraja, ILogger<MpesaGatew
     public static Uri CallbackUrl(GatewayRequest request, string path)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return new Uri(request.CallbackBase, $"webhooks/mpesa/{path}?p={ClientRef(request.PaymentId, request.Attempt)}");
+        var token = request.CallbackToken is { } t ? "&k=" + Uri.EscapeDataString(t) : "";
+        return new Uri(request.CallbackBase, $"webhooks/mpesa/{path}?p={ClientRef(request.PaymentId, request.Attempt)}{token}");
     }
 
     private async Task<GatewayAnswer> CollectAsync(GatewayRequest request, CancellationToken ct)

@@ -24,7 +24,9 @@ public enum GatewayStatus
 /// idempotency key (B2C OriginatorConversationID, MoMo X-Reference-Id): the same attempt sent
 /// twice is refused by the provider as a duplicate, never carried out twice. Reference is what
 /// the payer sees (M-Pesa AccountReference, at most 12 characters); Description a short note.
-/// CallbackBase is the app's public base URL; each gateway appends its own webhook path.
+/// CallbackBase is the app's public base URL; each gateway appends its own webhook path, and
+/// CallbackToken (when given) as the "k" query value of every callback URL: providers sign
+/// nothing, so the token is what shows a callback came from a URL Pamoja gave out.
 public sealed record GatewayRequest(
     Guid PaymentId,
     int Attempt,
@@ -34,7 +36,8 @@ public sealed record GatewayRequest(
     string Currency,
     string Reference,
     string Description,
-    Uri CallbackBase);
+    Uri CallbackBase,
+    string? CallbackToken = null);
 
 /// A provider's answer, synchronous or by callback. ProviderRef is the handle Pamoja keeps to
 /// match callbacks and to ask for the status later (CheckoutRequestID, the B2C

@@ -28,11 +28,13 @@ public sealed class CallbackGarbageTests(CallbackGarbageTests.App fixture) : ICl
         public Guid CanaryPayment { get; private set; }
         public Guid SentPayment { get; private set; }
         public string SentCheckout { get; private set; } = "";
+        public string PaybillToken { get; private set; } = "";
 
         public async Task InitializeAsync()
         {
             Factory = await PamojaFactory.CreateAsync(connectionString: ConnectionString);
             Client = Factory.ApiClient();
+            PaybillToken = Uri.EscapeDataString(await Factory.Services.GetRequiredService<CallbackTokens>().ForPaybillAsync(CancellationToken.None));
             // A group with books, a queued M-Pesa payment that no one will ever send (no worker),
             // and one sent by hand whose callback never comes (the sandbox's lost-callback number).
             var g = await LedgerData.GroupAsync(Factory, body: LedgerData.GroupIn("KES", "Canary Chama"), connectionString: ConnectionString);
@@ -198,10 +200,10 @@ public sealed class CallbackGarbageTests(CallbackGarbageTests.App fixture) : ICl
         [("no TransID", "TransID"), ("no TransAmount", "TransAmount"), ("no BillRefNumber", "BillRefNumber"), ("no MSISDN", "MSISDN"), ("no TransTime", "TransTime")];
 
     private static readonly Endpoint Validation = new("c2b validation", HttpMethod.Post, "mpesa", "c2b_validation", HttpStatusCode.OK,
-        """{"ResultCode":"C2B00016","ResultDesc":"Rejected"}""", _ => "/webhooks/mpesa/c2b/validation", C2b, "TransID", C2bWrongTypes, C2bMissing);
+        """{"ResultCode":"C2B00016","ResultDesc":"Rejected"}""", _ => "/webhooks/mpesa/c2b/validation?k=PAYBILL_TOKEN", C2b, "TransID", C2bWrongTypes, C2bMissing);
 
     private static readonly Endpoint Confirmation = new("c2b confirmation", HttpMethod.Post, "mpesa", "c2b_confirmation", HttpStatusCode.BadRequest,
-        """{"ResultCode":1,"ResultDesc":"Rejected: not a valid confirmation"}""", _ => "/webhooks/mpesa/c2b/confirmation", C2b, "TransID", C2bWrongTypes, C2bMissing);
+        """{"ResultCode":1,"ResultDesc":"Rejected: not a valid confirmation"}""", _ => "/webhooks/mpesa/c2b/confirmation?k=PAYBILL_TOKEN", C2b, "TransID", C2bWrongTypes, C2bMissing);
 
     private static JsonObject MomoBody(string _) => Json("""
         {"amount":"100","currency":"UGX","financialTransactionId":"23503452","externalId":"947354",
@@ -289,7 +291,8 @@ public sealed class CallbackGarbageTests(CallbackGarbageTests.App fixture) : ICl
 
     private async Task<HttpResponseMessage> SendAsync(Endpoint e, string id, string marker, byte[] body, string? contentType, string query = "")
     {
-        var path = e.PathFor(id);
+        // The C2B URLs as registered with M-Pesa carry the paybill's callback token.
+        var path = e.PathFor(id).Replace("PAYBILL_TOKEN", fixture.PaybillToken, StringComparison.Ordinal);
         var request = new HttpRequestMessage(e.Method, path + (path.Contains('?', StringComparison.Ordinal) ? "&" : "?") + query + "t=" + marker)
         {
             Content = new ByteArrayContent(body),

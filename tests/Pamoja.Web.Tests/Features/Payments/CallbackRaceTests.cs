@@ -43,7 +43,9 @@ public sealed class CallbackRaceTests(CallbackRaceTests.App fixture) : IClassFix
             """.Replace("CHECKOUT", checkout, StringComparison.Ordinal).Replace("RECEIPT", receipt, StringComparison.Ordinal)
             .Replace("PHONE", phone.TrimStart('+'), StringComparison.Ordinal);
         using var http = new HttpClient { BaseAddress = payments.AppUrl };
-        var deliveries = Enumerable.Range(0, 10).Select(_ => http.PostAsync("/webhooks/mpesa/stk", new StringContent(body, Encoding.UTF8, "application/json")));
+        // The URL Daraja would call: the one Pamoja gave it, with the payment's callback token.
+        var url = $"/webhooks/mpesa/stk?k={Uri.EscapeDataString(await payments.Service<CallbackTokens>().ForPaymentAsync(paymentId, 1, CancellationToken.None))}";
+        var deliveries = Enumerable.Range(0, 10).Select(_ => http.PostAsync(url, new StringContent(body, Encoding.UTF8, "application/json")));
         var query = sender.CheckAsync(paymentId, 1, CancellationToken.None);
         var answers = await Task.WhenAll(deliveries);
         await query;
@@ -52,7 +54,7 @@ public sealed class CallbackRaceTests(CallbackRaceTests.App fixture) : IClassFix
         // A reported success is booked only once the provider confirms it: the worker's next
         // check (by hand here), racing one more time with a late delivery.
         await Task.WhenAll(sender.CheckAsync(paymentId, 2, CancellationToken.None),
-            http.PostAsync("/webhooks/mpesa/stk", new StringContent(body, Encoding.UTF8, "application/json")));
+            http.PostAsync(url, new StringContent(body, Encoding.UTF8, "application/json")));
         var payment = await payments.SettledAsync(paymentId);
         Assert.Equal("succeeded", payment.Status);
         Assert.Equal(1, await GroupData.CountAsync("SELECT count(*) FROM contributions WHERE group_id = $1", g.GroupId));

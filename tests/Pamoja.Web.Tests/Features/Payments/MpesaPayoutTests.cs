@@ -194,6 +194,32 @@ public sealed class MpesaPayoutTests
         Assert.Equal(0, await s.G.EntriesAsync("payout_paid"));
     }
 
+    [Fact]
+    public async Task A_forged_failure_for_a_payout_in_flight_returns_no_money_and_allows_no_second_send()
+    {
+        await using var s = await PayoutDueAsync(TestData.Phone(), worker: false);
+        await MarkSentAsync(s);
+        // The recipient knows the payment id and how Daraja's ids are made, but not the token.
+        var originator = $"pamoja-{s.PaymentId:N}-1";
+        var forged = """
+            {"Result":{"ResultType":0,"ResultCode":1,"ResultDesc":"The balance is insufficient for the transaction.",
+             "OriginatorConversationID":"ORIGINATOR","ConversationID":"AG_20270101_forged","TransactionID":"SFORGED001"}}
+            """.Replace("ORIGINATOR", originator, StringComparison.Ordinal);
+        using var http = new HttpClient { BaseAddress = s.Payments.AppUrl };
+        using var answer = await http.PostAsync($"/webhooks/mpesa/b2c/result?p={s.PaymentId:N}-1&k=guessed",
+            new StringContent(forged, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+
+        var payment = (await s.Payments.Service<PaymentQueries>().GetAsync(s.PaymentId, CancellationToken.None))!;
+        Assert.Equal("pending", payment.Status);
+        Assert.Equal(Pot, await s.BalanceAsync("clearing:mpesa"));
+        Assert.Equal(0, await s.G.EntriesAsync("payout_returned"));
+        Assert.Equal(HttpStatusCode.Conflict,
+            (await s.G.Chair.PostAsync($"/api/v1/payments/{s.PaymentId}/retry", new { }, Guid.NewGuid().ToString())).StatusCode);
+        Assert.Equal(1, await GroupData.CountAsync(
+            "SELECT count(*) FROM reconciliation_exceptions WHERE payment_id = $1 AND kind = 'unauthenticated_callback'", s.PaymentId));
+    }
+
     /// The first half of a send, as a crashed instance left it: queued → sent, the money moved to
     /// clearing, the attempt recorded; nothing sent.
     private static async Task MarkSentAsync(Setup s)
@@ -202,7 +228,7 @@ public sealed class MpesaPayoutTests
         // transaction and applies an answer that says nothing (pending, no handle).
         await new PaymentSender(s.Payments.Service<Npgsql.NpgsqlDataSource>(), new PaymentGateways([new Silent()],
                 s.Payments.Service<Microsoft.Extensions.Options.IOptions<PaymentOptions>>(), s.Payments.Service<Pamoja.Web.Http.PublicUrls>()),
-            s.Payments.Service<TimeProvider>(), s.Payments.Service<Microsoft.Extensions.Options.IOptions<PaymentOptions>>(),
+            s.Payments.Service<CallbackTokens>(), s.Payments.Service<TimeProvider>(), s.Payments.Service<Microsoft.Extensions.Options.IOptions<PaymentOptions>>(),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<PaymentSender>.Instance).SendAsync(s.PaymentId, CancellationToken.None);
     }
 
@@ -212,7 +238,8 @@ public sealed class MpesaPayoutTests
         await MarkSentAsync(s);
         var mpesa = s.Payments.Service<PaymentGateways>().Find("mpesa")!;
         var request = new Pamoja.Web.Integrations.Payments.GatewayRequest(s.PaymentId, 1, Pamoja.Web.Integrations.Payments.PaymentDirection.Payout,
-            s.RecipientPhone, Pot, "KES", "PAYOUT", "Pamoja payout", s.Payments.AppUrl);
+            s.RecipientPhone, Pot, "KES", "PAYOUT", "Pamoja payout", s.Payments.AppUrl,
+            await s.Payments.Service<CallbackTokens>().ForPaymentAsync(s.PaymentId, 1, CancellationToken.None));
         var answer = await mpesa.StartAsync(request, CancellationToken.None);
         Assert.Equal(Pamoja.Web.Integrations.Payments.GatewayStatus.Pending, answer.Status);
     }

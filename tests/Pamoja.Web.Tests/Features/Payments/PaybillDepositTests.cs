@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Pamoja.Core.Payments;
 using Pamoja.Sandbox.Providers.Mpesa;
+using Pamoja.Web.Features.Payments;
 using Pamoja.Web.Tests.Infrastructure;
 
 namespace Pamoja.Web.Tests.Features.Payments;
@@ -26,10 +27,14 @@ public sealed class PaybillDepositTests(PaybillDepositTests.App fixture) : IClas
         public OwnPayments Own { get; private set; } = null!;
         public HttpClient Daraja { get; private set; } = null!;
 
+        /// The paybill's callback token, as the URLs registered with M-Pesa carry it.
+        public string Token { get; private set; } = "";
+
         public async Task InitializeAsync()
         {
             Own = await OwnPayments.StartAsync(worker: false);
             Daraja = Own.Payments.SandboxClient;
+            Token = Uri.EscapeDataString(await Own.Payments.Service<CallbackTokens>().ForPaybillAsync(CancellationToken.None));
             await RegisterAsync(ValidatedPaybill, validation: true);
             await RegisterAsync(UnvalidatedPaybill, validation: false);
         }
@@ -43,9 +48,9 @@ public sealed class PaybillDepositTests(PaybillDepositTests.App fixture) : IClas
             {
                 ["ShortCode"] = shortCode,
                 ["ResponseType"] = "Completed",
-                ["ConfirmationURL"] = new Uri(app, "webhooks/mpesa/c2b/confirmation").AbsoluteUri,
+                ["ConfirmationURL"] = new Uri(app, "webhooks/mpesa/c2b/confirmation?k=" + Token).AbsoluteUri,
             };
-            if (validation) body["ValidationURL"] = new Uri(app, "webhooks/mpesa/c2b/validation").AbsoluteUri;
+            if (validation) body["ValidationURL"] = new Uri(app, "webhooks/mpesa/c2b/validation?k=" + Token).AbsoluteUri;
             using var response = await SendAsync(MpesaC2bEndpoints.RegisterV2Path, body);
             var text = await response.Content.ReadAsStringAsync();
             Assert.True(response.StatusCode == HttpStatusCode.OK, text);
@@ -111,11 +116,30 @@ public sealed class PaybillDepositTests(PaybillDepositTests.App fixture) : IClas
             ["ThirdPartyTransID"] = "", ["MSISDN"] = "2547 ***** 126", ["FirstName"] = "JANE", ["MiddleName"] = "", ["LastName"] = "",
         });
 
-    private async Task<(HttpStatusCode Status, string Body)> PostToAppAsync(string path, string json)
+    /// Posts as M-Pesa would, to the URL registered with it (with the paybill's token) unless told not to.
+    private async Task<(HttpStatusCode Status, string Body)> PostToAppAsync(string path, string json, bool withToken = true)
     {
+        if (withToken) path += "?k=" + fixture.Token;
         using var http = new HttpClient { BaseAddress = Own.Payments.AppUrl };
         using var response = await http.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_confirmation_without_the_paybills_token_records_nothing_and_is_listed()
+    {
+        var g = await Own.GroupAsync();
+        var (memberId, _, _) = await g.MemberAsync(TestData.Phone());
+        var code = (string)(await Own.ScalarAsync("SELECT pay_code FROM group_members WHERE id = $1", memberId))!;
+        var transId = LedgerData.MpesaReceipt();
+        var (status, _) = await PostToAppAsync("/webhooks/mpesa/c2b/confirmation", C2bBody(transId, code), withToken: false);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(0L, await Own.CountAsync("SELECT count(*) FROM contributions WHERE reference = $1", transId));
+        Assert.Equal(1L, await Own.CountAsync(
+            "SELECT count(*) FROM reconciliation_exceptions WHERE kind = 'unauthenticated_callback' AND detail LIKE '%' || $1 || '%'", transId));
+        var (validated, body) = await PostToAppAsync("/webhooks/mpesa/c2b/validation", C2bBody(LedgerData.MpesaReceipt(), code), withToken: false);
+        Assert.Equal(HttpStatusCode.OK, validated);
+        Assert.Contains("C2B00016", body, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Pamoja.Web.Features.Payments;
 using Pamoja.Web.Tests.Infrastructure;
 
 namespace Pamoja.Web.Tests.Features.Payments;
@@ -178,7 +179,8 @@ public sealed partial class PaymentPagesTests(PaymentPagesTests.App fixture) : I
         var transId = LedgerData.MpesaReceipt();
         using (var http = new HttpClient { BaseAddress = Own.Payments.AppUrl })
         {
-            using var confirmed = await http.PostAsync("/webhooks/mpesa/c2b/confirmation",
+            var token = Uri.EscapeDataString(await Own.Payments.Service<CallbackTokens>().ForPaybillAsync(CancellationToken.None));
+            using var confirmed = await http.PostAsync("/webhooks/mpesa/c2b/confirmation?k=" + token,
                 new StringContent(PaybillDepositTests.C2bBody(transId, code, "300.00"), Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
         }
