@@ -247,23 +247,12 @@ public sealed class CallbackInbox(NpgsqlDataSource db, TimeProvider clock, IOpti
                 await tx.CommitAsync(ct);
                 return "already recorded";
             }
-            var posted = await MoneyTransaction.PostAsync(connection, tx,
-                JournalEntry.Transfer(EntryKinds.Contribution, LedgerAccount.PoolMobile, LedgerAccount.MemberContributions(m.MemberId),
-                    new Money(deposit.Amount, facts.Currency)),
-                new PostingMeta(m.GroupId, facts.Currency.Code, today, $"Paybill deposit by {PaymentBook.Name(deposit.Provider)}", null, null, deposit.Provider,
-                    deposit.TransactionId), now, ct);
-            await AddAsync(connection, tx, """
-                INSERT INTO contributions (id, group_id, member_id, amount, currency, method, reference, paid_on, entry_id, recorded_by, created_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10)
-                """, Guid.CreateVersion7(now), m.GroupId, m.MemberId, deposit.Amount, facts.Currency.Code, deposit.Provider, deposit.TransactionId, today, posted.Id, now);
-            await AddAsync(connection, tx, """
-                INSERT INTO notification_outbox (id, channel, recipient, template, body, sensitive, status, attempts, next_attempt_at, created_at, dedupe_key)
-                VALUES ($1, 'sms', $2, 'payment.receipt', $3, false, 'pending', 0, $4, $4, $5)
-                ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
-                """, Guid.CreateVersion7(now), m.Phone,
-                $"{facts.Name}: received {facts.Currency.Format(deposit.Amount)} from you by {PaymentBook.Name(deposit.Provider)}. Receipt {deposit.TransactionId}.",
-                now, "deposit:" + key);
-            await MarkAsync(connection, tx, stored.Id, "processed", key, null, $"contribution {posted.Id}", ct);
+            await using var book = new NpgsqlBatch(connection, tx);
+            var entryId = await PaymentBook.BookContributionAsync(connection, tx, book, new PaymentBook.ContributionReceived(m.GroupId, m.MemberId, m.Phone,
+                deposit.Amount, deposit.Provider, deposit.TransactionId, $"Paybill deposit by {PaymentBook.Name(deposit.Provider)}", "deposit:" + key),
+                facts, today, now, ct);
+            await book.ExecuteNonQueryAsync(ct);
+            await MarkAsync(connection, tx, stored.Id, "processed", key, null, $"contribution {entryId}", ct);
             await tx.CommitAsync(ct);
             return "recorded";
         }

@@ -201,17 +201,8 @@ public static class PaymentBook
                 Guid entryId;
                 if (payment.Way == PaymentDirection.Collection)
                 {
-                    var posted = await MoneyTransaction.PostAsync(connection, tx,
-                        JournalEntry.Transfer(EntryKinds.Contribution, LedgerAccount.PoolMobile, LedgerAccount.MemberContributions(payment.MemberId),
-                            new Money(moved, currency)),
-                        new PostingMeta(payment.GroupId, currency.Code, today, $"Paid by {Name(payment.Provider)}", null, null, payment.Provider, receipt), now, ct);
-                    entryId = posted.Id;
-                    Add("""
-                        INSERT INTO contributions (id, group_id, member_id, amount, currency, method, reference, paid_on, entry_id, recorded_by, created_at)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10)
-                        """, Guid.CreateVersion7(now), payment.GroupId, payment.MemberId, moved, currency.Code, payment.Provider, receipt, today, posted.Id, now);
-                    Notify(batch, payment, "payment.receipt",
-                        $"{facts.Name}: received {currency.Format(moved)} from you by {Name(payment.Provider)}. Receipt {receipt}.", now);
+                    entryId = await BookContributionAsync(connection, tx, batch, new ContributionReceived(payment.GroupId, payment.MemberId, payment.Phone,
+                        moved, payment.Provider, receipt, $"Paid by {Name(payment.Provider)}", $"payment.receipt:{payment.Id}:{payment.Attempt}"), facts, today, now, ct);
                 }
                 else
                 {
@@ -302,14 +293,42 @@ public static class PaymentBook
 
     private static string Format(PaymentRow p) => Currency.Get(p.Currency).Format(p.Amount);
 
-    /// A message to the member, in the same transaction as the news (delivered by the outbox).
-    private static void Notify(NpgsqlBatch batch, PaymentRow payment, string template, string body, DateTimeOffset now) =>
+    /// Money a provider confirmed a member paid in (a collection, a paybill deposit).
+    /// Reference: the provider's receipt, the entry's unique external reference. NoticeKey: the
+    /// receipt message's dedupe key.
+    public sealed record ContributionReceived(Guid GroupId, Guid MemberId, string Phone, long Amount, string Provider, string Reference, string Memo,
+        string NoticeKey);
+
+    /// Books a provider-confirmed contribution, the one way both collections and paybill deposits
+    /// do it: pool:mobile ← the member's contributions, the contributions row, and the receipt
+    /// message, in the caller's transaction (the entry now, the rest in the caller's batch).
+    public static async Task<Guid> BookContributionAsync(NpgsqlConnection connection, NpgsqlTransaction tx, NpgsqlBatch batch, ContributionReceived paid,
+        GroupFacts facts, DateOnly today, DateTimeOffset now, CancellationToken ct)
+    {
+        var posted = await MoneyTransaction.PostAsync(connection, tx,
+            JournalEntry.Transfer(EntryKinds.Contribution, LedgerAccount.PoolMobile, LedgerAccount.MemberContributions(paid.MemberId),
+                new Money(paid.Amount, facts.Currency)),
+            new PostingMeta(paid.GroupId, facts.Currency.Code, today, paid.Memo, null, null, paid.Provider, paid.Reference), now, ct);
         batch.BatchCommands.Add(LedgerWriter.Command("""
+            INSERT INTO contributions (id, group_id, member_id, amount, currency, method, reference, paid_on, entry_id, recorded_by, created_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10)
+            """, Guid.CreateVersion7(now), paid.GroupId, paid.MemberId, paid.Amount, facts.Currency.Code, paid.Provider, paid.Reference, today, posted.Id, now));
+        batch.BatchCommands.Add(NoticeCommand(paid.Phone, "payment.receipt",
+            $"{facts.Name}: received {facts.Currency.Format(paid.Amount)} from you by {Name(paid.Provider)}. Receipt {paid.Reference}.", paid.NoticeKey, now));
+        return posted.Id;
+    }
+
+    /// A message to a member, in the same transaction as its cause (the outbox delivers it).
+    public static NpgsqlBatchCommand NoticeCommand(string phone, string template, string body, string dedupeKey, DateTimeOffset now) =>
+        LedgerWriter.Command("""
             INSERT INTO notification_outbox (id, channel, recipient, template, body, sensitive, status, attempts, next_attempt_at, created_at, dedupe_key)
             VALUES ($1, 'sms', $2, $3, $4, false, 'pending', 0, $5, $5, $6)
             ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
-            """, Guid.CreateVersion7(now), payment.Phone, template, body, now,
-            string.Create(CultureInfo.InvariantCulture, $"{template}:{payment.Id}:{payment.Attempt}")));
+            """, Guid.CreateVersion7(now), phone, template, body, now, dedupeKey);
+
+    private static void Notify(NpgsqlBatch batch, PaymentRow payment, string template, string body, DateTimeOffset now) =>
+        batch.BatchCommands.Add(NoticeCommand(payment.Phone, template, body,
+            string.Create(CultureInfo.InvariantCulture, $"{template}:{payment.Id}:{payment.Attempt}"), now));
 
     private static string? Cut(string? s, int max) => s is null ? null : s.Length <= max ? s : s[..max];
 }

@@ -12,8 +12,8 @@ namespace Pamoja.Web.Features.Payments;
 /// quarantined. Bad input never gets a 500: it gets a 400 and nothing but its raw row.
 public static class PaymentWebhooks
 {
-    // Daraja's acknowledgement of a result or callback.
-    private const string DarajaAccepted = """{"ResultCode":0,"ResultDesc":"Accepted"}""";
+    // The acknowledgements and C2B answers are Daraja's (MpesaCallbacks); this is Pamoja's own
+    // answer to a body that is no Daraja callback at all.
     private const string DarajaRejected = """{"ResultCode":1,"ResultDesc":"Rejected: not a valid callback"}""";
 
     public static WebApplication MapPaymentWebhooks(this WebApplication app)
@@ -47,7 +47,7 @@ public static class PaymentWebhooks
         }
         await inbox.ProcessAsync(stored, notice, http.Request.Query["p"], http.Request.Query["k"], ct);
         // Stored and dealt with (processed, or quarantined for a person): Daraja must not resend it.
-        return Json(DarajaAccepted, StatusCodes.Status200OK);
+        return Json(MpesaCallbacks.StkAck, StatusCodes.Status200OK);
     }
 
     private static async Task<IResult> MomoCallbackAsync(HttpContext http, CallbackInbox inbox, CancellationToken ct)
@@ -73,15 +73,15 @@ public static class PaymentWebhooks
         if (deposit is null)
         {
             await inbox.QuarantineAsync(stored.Id, "not a valid C2B validation request", ct);
-            return Json("""{"ResultCode":"C2B00016","ResultDesc":"Rejected"}""", StatusCodes.Status200OK);
+            return Json(MpesaCallbacks.C2bReject(MpesaCallbacks.OtherError), StatusCodes.Status200OK);
         }
         // Without the paybill's token the request did not come from the registered URL.
-        var code = !await tokens.IsPaybillTokenAsync(http.Request.Query["k"], ct) ? "C2B00016"
-            : deposit.Amount <= 0 ? "C2B00013"
-            : !await inbox.AcceptsDepositAsync(deposit.BillRefNumber, "KES", ct) ? "C2B00012"
+        var code = !await tokens.IsPaybillTokenAsync(http.Request.Query["k"], ct) ? MpesaCallbacks.OtherError
+            : deposit.Amount <= 0 ? MpesaCallbacks.InvalidAmount
+            : !await inbox.AcceptsDepositAsync(deposit.BillRefNumber, "KES", ct) ? MpesaCallbacks.InvalidAccountNumber
             : null;
         await inbox.HandledAsync(stored.Id, code is null ? "validation: accepted" : $"validation: rejected {code}", ct);
-        return Json(code is null ? """{"ResultCode":"0","ResultDesc":"Accepted"}""" : $$"""{"ResultCode":"{{code}}","ResultDesc":"Rejected"}""",
+        return Json(code is null ? MpesaCallbacks.C2bAccept : MpesaCallbacks.C2bReject(code),
             StatusCodes.Status200OK);
     }
 
@@ -98,7 +98,7 @@ public static class PaymentWebhooks
         }
         await inbox.DepositAsync(stored, new DepositNotice("mpesa", deposit.TransId, deposit.BillRefNumber, deposit.Amount, "KES", deposit.Msisdn),
             http.Request.Query["k"], ct);
-        return Json("""{"ResultCode":0,"ResultDesc":"Success"}""", StatusCodes.Status200OK);
+        return Json(MpesaCallbacks.C2bConfirmationAck, StatusCodes.Status200OK);
     }
 
     private static IResult Json(string body, int status) => Results.Text(body, "application/json", System.Text.Encoding.UTF8, status);

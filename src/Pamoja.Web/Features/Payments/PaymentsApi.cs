@@ -45,7 +45,7 @@ public static class PaymentsApi
         group.MapGet("/reconciliation/exceptions", async (GroupContext caller, PaymentQueries queries, bool? open, CancellationToken ct) =>
             Results.Ok(await queries.ExceptionsAsync(caller.GroupId, open ?? true, ct))).RequirePermission(Permission.RecordMoney);
         group.MapPost("/reconciliation/exceptions/{exceptionId:guid}/resolve", (Guid exceptionId, ResolveRequest body, GroupContext caller,
-            NpgsqlDataSource db, TimeProvider clock, CancellationToken ct) => ResolveAsync(db, clock, caller.GroupId, caller.UserId, exceptionId, body, ct))
+            Reconciliation reconciliation, CancellationToken ct) => ResolveAsync(reconciliation, caller.GroupId, caller.UserId, exceptionId, body, ct))
             .RequirePermission(Permission.RecordMoney);
 
         group.MapPut("/payments/settings", async (PaymentSettingsRequest body, GroupContext caller, PaymentSettings settings, CancellationToken ct) =>
@@ -100,39 +100,26 @@ public static class PaymentsApi
         admin.MapGet("/exceptions", async (PaymentQueries queries, bool? open, CancellationToken ct) =>
             Results.Ok(await queries.ExceptionsAsync(null, open ?? true, ct)));
         admin.MapPost("/exceptions/{exceptionId:guid}/resolve", (Guid exceptionId, ResolveRequest body, HttpContext http, UserManager<AppUser> users,
-            NpgsqlDataSource db, TimeProvider clock, CancellationToken ct) =>
-            ResolveAsync(db, clock, null, Guid.Parse(users.GetUserId(http.User)!), exceptionId, body, ct));
+            Reconciliation reconciliation, CancellationToken ct) =>
+            ResolveAsync(reconciliation, null, Guid.Parse(users.GetUserId(http.User)!), exceptionId, body, ct));
         admin.MapPost("/run", async (Reconciliation reconciliation, CancellationToken ct) => Results.Ok(await reconciliation.RunAsync(ct)));
         return app;
     }
 
     /// Closes an exception with what was done about it. Officials close their group's; operators
     /// those that belong to no group.
-    private static async Task<IResult> ResolveAsync(NpgsqlDataSource db, TimeProvider clock, Guid? groupId, Guid userId, Guid exceptionId, ResolveRequest body,
+    private static async Task<IResult> ResolveAsync(Reconciliation reconciliation, Guid? groupId, Guid userId, Guid exceptionId, ResolveRequest body,
         CancellationToken ct)
     {
         var errors = new FieldErrors();
         var resolution = errors.Text("resolution", body.Resolution, MaxResolution);
         if (errors.Any) return errors.ToProblem();
-        // Resolve only what is open: a second resolution is a conflict, not an overwrite.
-        var scope = groupId is null ? "group_id IS NULL" : "group_id = $5";
-        await using var cmd = db.CreateCommand($"""
-            UPDATE reconciliation_exceptions SET resolved_at = $2, resolved_by = $3, resolution = $4
-             WHERE id = $1 AND {scope} AND resolved_at IS NULL
-            RETURNING id
-            """);
-        cmd.Parameters.AddWithValue(exceptionId);
-        cmd.Parameters.AddWithValue(clock.GetUtcNow());
-        cmd.Parameters.AddWithValue(userId);
-        cmd.Parameters.AddWithValue(resolution!);
-        if (groupId is { } group) cmd.Parameters.AddWithValue(group);
-        if (await cmd.ExecuteScalarAsync(ct) is Guid) return Results.NoContent();
-        await using var exists = db.CreateCommand($"SELECT 1 FROM reconciliation_exceptions WHERE id = $1 AND {(groupId is null ? "group_id IS NULL" : "group_id = $2")}");
-        exists.Parameters.AddWithValue(exceptionId);
-        if (groupId is { } g) exists.Parameters.AddWithValue(g);
-        return await exists.ExecuteScalarAsync(ct) is null
-            ? ApiProblems.Status(StatusCodes.Status404NotFound, "Not found", "No such exception.")
-            : ApiProblems.Status(StatusCodes.Status409Conflict, "Already resolved", "This exception has already been resolved.");
+        return await reconciliation.ResolveAsync(groupId, userId, exceptionId, resolution!, ct) switch
+        {
+            Reconciliation.Resolution.Resolved => Results.NoContent(),
+            Reconciliation.Resolution.NotFound => ApiProblems.Status(StatusCodes.Status404NotFound, "Not found", "No such exception."),
+            _ => ApiProblems.Status(StatusCodes.Status409Conflict, "Already resolved", "This exception has already been resolved."),
+        };
     }
 
     public static WebApplicationBuilder AddPayments(this WebApplicationBuilder builder)

@@ -75,6 +75,31 @@ public sealed class Reconciliation(NpgsqlDataSource db, TimeProvider clock, IOpt
         return summary;
     }
 
+    public enum Resolution { Resolved, NotFound, AlreadyResolved }
+
+    /// Closes an open exception with what was done about it: an official for their group's
+    /// (groupId), an operator for those that belong to no group (null). A second resolution is a
+    /// conflict, not an overwrite.
+    public async Task<Resolution> ResolveAsync(Guid? groupId, Guid userId, Guid exceptionId, string resolution, CancellationToken ct)
+    {
+        var scope = groupId is null ? "group_id IS NULL" : "group_id = $5";
+        await using var cmd = db.CreateCommand($"""
+            WITH resolved AS (
+                UPDATE reconciliation_exceptions SET resolved_at = $2, resolved_by = $3, resolution = $4
+                 WHERE id = $1 AND {scope} AND resolved_at IS NULL
+                RETURNING id)
+            SELECT (SELECT count(*) FROM resolved), (SELECT count(*) FROM reconciliation_exceptions WHERE id = $1 AND {scope})
+            """);
+        cmd.Parameters.AddWithValue(exceptionId);
+        cmd.Parameters.AddWithValue(clock.GetUtcNow());
+        cmd.Parameters.AddWithValue(userId);
+        cmd.Parameters.AddWithValue(resolution);
+        if (groupId is { } group) cmd.Parameters.AddWithValue(group);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return reader.GetInt64(0) == 1 ? Resolution.Resolved : reader.GetInt64(1) == 0 ? Resolution.NotFound : Resolution.AlreadyResolved;
+    }
+
     private static NpgsqlBatchCommand Command(string sql, params object[] values)
     {
         var command = new NpgsqlBatchCommand(sql);

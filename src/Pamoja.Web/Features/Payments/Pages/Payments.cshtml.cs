@@ -20,7 +20,7 @@ namespace Pamoja.Web.Features.Payments.Pages;
 /// refreshes itself until the provider answers.
 [Authorize]
 public sealed class PaymentsModel(GroupQueries groups, PaymentQueries payments, PaymentGateways gateways, MoneyTransaction money,
-    RequestCollection collect, RetryPayment retry, PaymentSignal signal, PaymentSettings settings, NpgsqlDataSource db, TimeProvider clock) : PageModel
+    RequestCollection collect, RetryPayment retry, PaymentSignal signal, PaymentSettings settings, Reconciliation reconciliation, NpgsqlDataSource db) : PageModel
 {
     public GroupView Group { get; private set; } = null!;
     public GroupContext Caller { get; private set; } = null!;
@@ -109,16 +109,7 @@ public sealed class PaymentsModel(GroupQueries groups, PaymentQueries payments, 
         var text = resolution?.Trim() ?? "";
         if (text.Length is 0 or > PaymentsApi.MaxResolution)
             return await Refuse($"Say what was done about it (at most {PaymentsApi.MaxResolution} characters).", token, ct);
-        await using var cmd = db.CreateCommand("""
-            UPDATE reconciliation_exceptions SET resolved_at = $3, resolved_by = $4, resolution = $5
-             WHERE id = $1 AND group_id = $2 AND resolved_at IS NULL
-            """);
-        cmd.Parameters.AddWithValue(exceptionId);
-        cmd.Parameters.AddWithValue(Caller.GroupId);
-        cmd.Parameters.AddWithValue(clock.GetUtcNow());
-        cmd.Parameters.AddWithValue(Caller.UserId);
-        cmd.Parameters.AddWithValue(text);
-        if (await cmd.ExecuteNonQueryAsync(ct) == 0)
+        if (await reconciliation.ResolveAsync(Caller.GroupId, Caller.UserId, exceptionId, text, ct) != Reconciliation.Resolution.Resolved)
             return await Refuse("That exception is already resolved, or is not this group's.", token, ct, StatusCodes.Status409Conflict);
         TempData[GroupPages.MessageKey] = "Exception resolved.";
         return LocalRedirect($"/groups/{Caller.GroupId}/payments");

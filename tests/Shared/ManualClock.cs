@@ -1,4 +1,4 @@
-namespace Pamoja.Sandbox.Tests.Momo;
+namespace Pamoja.Tests.Shared;
 
 // A clock the test moves by hand, with timers that fire when it passes their due time, so the
 // sandbox's delays (outcome, late callback, ambiguous answer, token expiry) can be crossed
