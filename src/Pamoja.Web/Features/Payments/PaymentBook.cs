@@ -9,7 +9,8 @@ using Pamoja.Web.Integrations.Payments;
 namespace Pamoja.Web.Features.Payments;
 
 public sealed record PaymentRow(Guid Id, Guid GroupId, Guid MemberId, string Direction, string Provider, long Amount, string Currency, string Phone,
-    string Status, string Stage, int Attempt, string? ProviderRef, string? Receipt, Guid? PayoutId, int? Period, DateTimeOffset CreatedAt)
+    string Status, string Stage, int Attempt, string? ProviderRef, string? Receipt, Guid? PayoutId, int? Period, DateTimeOffset CreatedAt,
+    Guid? SentEntryId = null, string? ReportedReceipt = null)
 {
     public PaymentDirection Way => Direction == "payout" ? PaymentDirection.Payout : PaymentDirection.Collection;
     public bool Settled => Stage == "settled";
@@ -31,13 +32,14 @@ public sealed record AnswerSource(string Kind, Guid? CallbackId = null, string? 
 public static class PaymentBook
 {
     public const string Columns = """
-        id, group_id, member_id, direction, provider, amount, currency, phone, status, stage, attempt, provider_ref, receipt, payout_id, period, created_at
+        id, group_id, member_id, direction, provider, amount, currency, phone, status, stage, attempt, provider_ref, receipt, payout_id, period, created_at,
+        CASE WHEN direction = 'payout' THEN entry_id END, reported_receipt
         """;
 
     public static PaymentRow Read(NpgsqlDataReader r) => new(r.GetGuid(0), r.GetGuid(1), r.GetGuid(2), r.GetString(3), r.GetString(4), r.GetInt64(5),
         r.GetString(6), r.GetString(7), r.GetString(8), r.GetString(9), r.GetInt32(10), r.IsDBNull(11) ? null : r.GetString(11),
         r.IsDBNull(12) ? null : r.GetString(12), r.IsDBNull(13) ? null : r.GetGuid(13), r.IsDBNull(14) ? null : r.GetInt32(14),
-        r.GetFieldValue<DateTimeOffset>(15));
+        r.GetFieldValue<DateTimeOffset>(15), r.IsDBNull(16) ? null : r.GetGuid(16), r.IsDBNull(17) ? null : r.GetString(17));
 
     /// A new payment, queued to be sent (next_check_at now: the payments worker sends it unless
     /// the request that made it does first).
@@ -158,7 +160,7 @@ public static class PaymentBook
                                         updated_at = $4, provider_ref = coalesce(provider_ref, $5)
                      WHERE id = $1
                     """, payment.Id, LedgerWriter.Nullable(code), LedgerWriter.Nullable(message), now, LedgerWriter.Nullable(handle));
-                if (payment.Way == PaymentDirection.Payout && await SentEntryAsync(connection, tx, payment, ct) is not null)
+                if (payment.SentEntryId is not null)
                 {
                     // The money comes back from the provider's clearing account to the pool.
                     var facts = await GroupFacts.LoadAsync(connection, tx, payment.GroupId, ct);
@@ -181,7 +183,7 @@ public static class PaymentBook
                 // says "succeeded" without one (only the callback carries the receipt): the
                 // CheckoutRequestID, as unique, stands in for it.
                 var receipt = Cut(string.IsNullOrWhiteSpace(answer.Receipt)
-                    ? await ReportedReceiptAsync(connection, tx, payment.Id, ct) ?? answer.ProviderRef ?? payment.ProviderRef
+                    ? payment.ReportedReceipt ?? answer.ProviderRef ?? payment.ProviderRef
                     : answer.Receipt, 64);
                 if (receipt is null)
                     goto case GatewayStatus.Unknown; // nothing unique to book it by: ask again
@@ -249,13 +251,6 @@ public static class PaymentBook
         return await cmd.ExecuteScalarAsync(ct) is DateTime at ? new DateTimeOffset(at, TimeSpan.Zero) : null;
     }
 
-    private static async Task<string?> ReportedReceiptAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid paymentId, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand("SELECT reported_receipt FROM payments WHERE id = $1", connection, tx);
-        cmd.Parameters.AddWithValue(paymentId);
-        return await cmd.ExecuteScalarAsync(ct) as string;
-    }
-
     /// Locks the payout a payment pays, if any, and returns its status.
     public static async Task<string?> LockPayoutAsync(NpgsqlConnection connection, NpgsqlTransaction tx, PaymentRow payment, CancellationToken ct)
     {
@@ -264,14 +259,6 @@ public static class PaymentBook
         cmd.Parameters.AddWithValue(payoutId);
         cmd.Parameters.AddWithValue(payment.GroupId);
         return await cmd.ExecuteScalarAsync(ct) as string;
-    }
-
-    /// The payout's "sent" entry (clearing ← pool), if the money left the pool for this payment.
-    public static async Task<Guid?> SentEntryAsync(NpgsqlConnection connection, NpgsqlTransaction tx, PaymentRow payment, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand("SELECT entry_id FROM payments WHERE id = $1", connection, tx);
-        cmd.Parameters.AddWithValue(payment.Id);
-        return await cmd.ExecuteScalarAsync(ct) is Guid id ? id : null;
     }
 
     public static LedgerAccount Clearing(string provider) => provider == "momo" ? LedgerAccount.ClearingMomo : LedgerAccount.ClearingMpesa;
