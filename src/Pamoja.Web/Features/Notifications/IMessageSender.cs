@@ -1,6 +1,18 @@
 namespace Pamoja.Web.Features.Notifications;
 
-public sealed record OutgoingMessage(Guid Id, string Channel, string Recipient, string Body);
+/// One message to one recipient on one channel (MessageChannels). Recipient is E.164 (+2547…);
+/// a WhatsApp sender adds the "whatsapp:" prefix itself.
+public sealed record OutgoingMessage(Guid Id, string Channel, string Recipient, string Body)
+{
+    /// WhatsApp outside the 24-hour window may only carry an approved template: its Twilio
+    /// Content SID and the variables as a JSON object ({"1":"Amina","2":"KES 500"}). Body is
+    /// then the same text rendered, for the record.
+    public string? ContentSid { get; init; }
+    public string? ContentVariables { get; init; }
+
+    /// Where the provider should report delivery (Twilio's StatusCallback), or null for none.
+    public Uri? StatusCallback { get; init; }
+}
 
 /// Permanent failures (an invalid number, a blacklisted user) are not retried; transient ones
 /// (timeouts, 5xx, insufficient provider balance) are, with backoff.

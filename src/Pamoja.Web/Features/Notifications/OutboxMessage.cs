@@ -38,6 +38,7 @@ public sealed class OutboxMessage
 public static class MessageChannels
 {
     public const string Sms = "sms";
+    public const string WhatsApp = "whatsapp";
 }
 
 public static class OutboxStatus
