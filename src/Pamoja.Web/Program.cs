@@ -1,6 +1,7 @@
 using Pamoja.Web;
 using Pamoja.Web.Data;
 using Pamoja.Web.Features.Accounts;
+using Pamoja.Web.Features.Channels;
 using Pamoja.Web.Features.Demo;
 using Pamoja.Web.Features.Groups;
 using Pamoja.Web.Features.Ledger;
@@ -23,6 +24,7 @@ builder.AddGroups();
 builder.AddLedger();
 builder.AddSchedules();
 builder.AddPayments();
+builder.AddChannels();
 builder.AddDemo();
 
 var app = builder.Build();

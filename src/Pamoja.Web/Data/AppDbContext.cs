@@ -48,7 +48,11 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
         builder.Entity<IdentityUserLogin<Guid>>().ToTable("user_logins");
         builder.Entity<IdentityUserToken<Guid>>().ToTable("user_tokens");
         builder.Entity<PasswordResetToken>().ToTable("password_reset_tokens");
-        builder.Entity<OutboxMessage>().ToTable("notification_outbox");
+        builder.Entity<OutboxMessage>(o =>
+        {
+            o.ToTable("notification_outbox");
+            o.Property(x => x.Params).HasColumnType("jsonb");
+        });
 
         builder.Entity<Group>(g =>
         {

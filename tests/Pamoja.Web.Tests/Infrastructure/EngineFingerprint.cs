@@ -84,9 +84,9 @@ public static partial class EngineFingerprint
                 """, groupId),
             r => $"{prefix} payout period={r[0]:D4} cycle={r[1]} member={Id(r[2])} amount={r[3]} discount={r[4]} {r[5]} {r[6]} reserve={Id(r[7])} settle={Id(r[8])}"));
         lines.AddRange(Sorted(await LedgerData.RowsAsync(cs, """
-                SELECT dedupe_key, recipient, template, body, channel FROM notification_outbox WHERE dedupe_key LIKE 'reminder:' || $1::text || ':%'
+                SELECT dedupe_key, recipient, template, params::text, channel FROM notification_outbox WHERE dedupe_key LIKE 'reminder:' || $1::text || ':%'
                 """, groupId),
-            r => $"{prefix} reminder {Normalize((string)r[0]!)} to={phones.GetValueOrDefault((string)r[1]!, "?")} {r[4]} {r[2]} body={r[3] ?? "-"}"));
+            r => $"{prefix} reminder {Normalize((string)r[0]!)} to={phones.GetValueOrDefault((string)r[1]!, "?")} {r[4]} {r[2]} values={r[3] ?? "-"}"));
         foreach (var line in lines) text.AppendLine(line);
     }
 

@@ -28,8 +28,12 @@ public sealed class RequestPasswordReset(
         var code = ResetCode.New();
         var minutes = Math.Max(1, (int)Math.Round(lifetime.TotalMinutes));
         var link = urls.Absolute($"/account/reset-password?login={Uri.EscapeDataString(user.PhoneNumber)}&code={code}");
-        var body = $"Pamoja: your password reset code is {ResetCode.Display(code)}. It expires in {minutes} min. " +
-                   $"Or open {link} . If you did not ask for this, ignore this message.";
+        var values = new Dictionary<string, string>
+        {
+            ["code"] = ResetCode.Display(code),
+            ["minutes"] = minutes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["link"] = link,
+        };
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // A new code replaces any earlier one still outstanding.
@@ -43,7 +47,7 @@ public sealed class RequestPasswordReset(
             CreatedAt = now,
             ExpiresAt = now + lifetime,
         });
-        db.Outbox.Add(OutboxMessage.Sms(user.PhoneNumber, "password-reset", body, now, sensitive: true));
+        db.Outbox.Add(OutboxMessage.Notice(user.PhoneNumber, "password-reset", values, now, sensitive: true, urgent: true));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         outbox.Notify();

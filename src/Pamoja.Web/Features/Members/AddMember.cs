@@ -76,9 +76,14 @@ public sealed class AddMember(AppDbContext db, TimeProvider clock, InvitationLin
         };
         db.Invitations.Add(invitation);
         // One text for everyone: whether the phone has an account shows only on the link's page.
-        var body = $"Pamoja: you are invited to join {group.Name}. To accept, open {links.Link(invitation.Id)} " +
-                   $"(valid {Math.Max(1, (int)options.Value.InvitationLifetime.TotalDays)} days).";
-        db.Outbox.Add(OutboxMessage.Sms(phone.Value, "member-invited", body, now, sensitive: true));
+        var values = new Dictionary<string, string>
+        {
+            ["group"] = group.Name,
+            ["link"] = links.Link(invitation.Id),
+            ["days"] = Math.Max(1, (int)options.Value.InvitationLifetime.TotalDays).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        // Urgent: an invitation answers what an official just did, often with the invitee at the meeting.
+        db.Outbox.Add(OutboxMessage.Notice(phone.Value, "member-invited", values, now, sensitive: true, urgent: true));
         AuditTrail.Record(db, clock, group.Id, caller.UserId, "member.invited", "member", member.Id, before, member.Snapshot());
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

@@ -14,10 +14,14 @@ public static class NotificationsModule
         // Africa's Talking when it is configured (the sandbox in the demo and tests); otherwise the log.
         var provider = builder.Configuration["Messaging:Provider"]
             ?? (AfricasTalkingOptions.IsConfigured(builder.Configuration) ? "africastalking" : "log");
-        if (string.Equals(provider, "africastalking", StringComparison.OrdinalIgnoreCase))
+        var africasTalking = string.Equals(provider, "africastalking", StringComparison.OrdinalIgnoreCase);
+        if (africasTalking)
             builder.AddAfricasTalkingSms();
         else
-            builder.Services.AddSingleton<IMessageSender, LogMessageSender>();
+            builder.Services.AddSingleton<LogMessageSender>();
+        builder.Services.AddSingleton(sp => new MessageSenders(africasTalking
+            ? new ChannelSender(() => sp.GetRequiredService<AfricasTalkingSmsSender>(), "africastalking")
+            : new ChannelSender(sp.GetRequiredService<LogMessageSender>(), "log")));
         return builder;
     }
 }

@@ -6,6 +6,8 @@ using Pamoja.Web.Features.Groups;
 using Pamoja.Web.Features.Ledger;
 using Pamoja.Web.Integrations.Payments;
 
+using Pamoja.Web.Features.Notifications;
+
 namespace Pamoja.Web.Features.Payments;
 
 public sealed record PaymentRow(Guid Id, Guid GroupId, Guid MemberId, string Direction, string Provider, long Amount, string Currency, string Phone,
@@ -171,9 +173,11 @@ public static class PaymentBook
                             $"Payout not made by {Name(payment.Provider)}: {message ?? code ?? "failed"}", null), now, ct);
                     Add("UPDATE payments SET settle_entry_id = $2 WHERE id = $1", payment.Id, returned.Id);
                 }
-                Notify(batch, payment, "payment.failed", payment.Way == PaymentDirection.Payout
-                    ? $"Your payout of {Format(payment)} by {Name(payment.Provider)} did not go through ({message ?? code}). The treasurer will try again."
-                    : $"Your payment of {Format(payment)} by {Name(payment.Provider)} did not go through ({message ?? code}). Nothing was taken.", now);
+                Notify(batch, payment, "payment.failed", new Dictionary<string, string>
+                {
+                    ["amount"] = Format(payment), ["provider"] = Name(payment.Provider), ["reason"] = message ?? code ?? "failed",
+                    [Texts.Variant] = payment.Way == PaymentDirection.Payout ? "payout" : "collection",
+                }, now);
                 await batch.ExecuteNonQueryAsync(ct);
                 return "failed";
             }
@@ -220,7 +224,10 @@ public static class PaymentBook
                             UPDATE payouts SET status = 'paid', settle_entry_id = $3, method = $4, payment_id = $5, settled_at = $6, revision = revision + 1
                              WHERE id = $1 AND group_id = $2 AND status = 'reserved'
                             """, payoutId, payment.GroupId, posted.Id, payment.Provider, payment.Id, now);
-                    Notify(batch, payment, "payout.paid", $"{facts.Name}: your payout of {currency.Format(payment.Amount)} was sent by {Name(payment.Provider)}. Receipt {receipt}.", now);
+                    Notify(batch, payment, "payout.paid", new Dictionary<string, string>
+                    {
+                        ["group"] = facts.Name, ["amount"] = currency.Format(payment.Amount), ["provider"] = Name(payment.Provider), ["receipt"] = receipt,
+                    }, now);
                 }
                 if (moved != payment.Amount)
                     Add(ReconciliationFindings.InsertSql, Guid.CreateVersion7(now), payment.GroupId, "amount_mismatch", payment.Id,
@@ -300,22 +307,17 @@ public static class PaymentBook
             INSERT INTO contributions (id, group_id, member_id, amount, currency, method, reference, paid_on, entry_id, recorded_by, created_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10)
             """, Guid.CreateVersion7(now), paid.GroupId, paid.MemberId, paid.Amount, facts.Currency.Code, paid.Provider, paid.Reference, today, posted.Id, now));
-        batch.BatchCommands.Add(NoticeCommand(paid.Phone, "payment.receipt",
-            $"{facts.Name}: received {facts.Currency.Format(paid.Amount)} from you by {Name(paid.Provider)}. Receipt {paid.Reference}.", paid.NoticeKey, now));
+        // A receipt answers what the member just did: it goes out even in quiet hours.
+        batch.BatchCommands.Add(Notices.Command(paid.Phone, "payment.receipt", new Dictionary<string, string>
+        {
+            ["group"] = facts.Name, ["amount"] = facts.Currency.Format(paid.Amount), ["provider"] = Name(paid.Provider), ["receipt"] = paid.Reference,
+        }, paid.NoticeKey, now, urgent: true));
         return posted.Id;
     }
 
-    /// A message to a member, in the same transaction as its cause (the outbox delivers it).
-    public static NpgsqlBatchCommand NoticeCommand(string phone, string template, string body, string dedupeKey, DateTimeOffset now) =>
-        LedgerWriter.Command("""
-            INSERT INTO notification_outbox (id, channel, recipient, template, body, sensitive, status, attempts, next_attempt_at, created_at, dedupe_key)
-            VALUES ($1, 'sms', $2, $3, $4, false, 'pending', 0, $5, $5, $6)
-            ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
-            """, Guid.CreateVersion7(now), phone, template, body, now, dedupeKey);
-
-    private static void Notify(NpgsqlBatch batch, PaymentRow payment, string template, string body, DateTimeOffset now) =>
-        batch.BatchCommands.Add(NoticeCommand(payment.Phone, template, body,
-            string.Create(CultureInfo.InvariantCulture, $"{template}:{payment.Id}:{payment.Attempt}"), now));
+    private static void Notify(NpgsqlBatch batch, PaymentRow payment, string template, IReadOnlyDictionary<string, string> values, DateTimeOffset now) =>
+        batch.BatchCommands.Add(Notices.Command(payment.Phone, template, values,
+            string.Create(CultureInfo.InvariantCulture, $"{template}:{payment.Id}:{payment.Attempt}"), now, urgent: payment.Way == PaymentDirection.Collection));
 
     private static string? Cut(string? s, int max) => s is null ? null : s.Length <= max ? s : s[..max];
 }

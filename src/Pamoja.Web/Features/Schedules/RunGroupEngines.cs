@@ -9,6 +9,8 @@ using Pamoja.Web.Features.Members;
 using Pamoja.Web.Features.Payments;
 using Pamoja.Web.Integrations.Payments;
 
+using Pamoja.Web.Features.Notifications;
+
 namespace Pamoja.Web.Features.Schedules;
 
 public sealed record EngineRunResult(int Groups, int CyclesStarted, int ObligationsOpened, int Reminders, int FinesCharged, int PayoutsReserved,
@@ -69,7 +71,7 @@ public sealed class RunGroupEngines(NpgsqlDataSource db, TimeProvider clock, ILo
             return posted;
         }
 
-        var notices = new List<(string Phone, string Template, string Body, string Key)>();
+        var notices = new List<(string Phone, string Template, IReadOnlyDictionary<string, string> Values, string Key)>();
         // Obligations first: a fine's row refers to its obligation.
         var opened = effects.OfType<EngineEffect.ObligationOpened>().ToList();
         if (opened.Count > 0) FlushObligations(batch, groupId, opened, now);
@@ -141,7 +143,7 @@ public sealed class RunGroupEngines(NpgsqlDataSource db, TimeProvider clock, ILo
                             provider, reminder.Outstanding, currency.Code, contact.Phone, null, reminder.Period, null, now));
                         collections++;
                     }
-                    notices.Add((contact.Phone, "reminder." + ReminderName(reminder.Kind), ReminderText(schedule.Name, currency, reminder),
+                    notices.Add((contact.Phone, "reminder." + ReminderName(reminder.Kind), ReminderValues(schedule.Name, currency, reminder),
                         $"reminder:{groupId}:{reminder.MemberId}:{reminder.Period}:{ReminderName(reminder.Kind)}"));
                     break;
             }
@@ -149,13 +151,7 @@ public sealed class RunGroupEngines(NpgsqlDataSource db, TimeProvider clock, ILo
         // The reminders in one statement; a dedupe key already queued is skipped.
         reminders = notices.Count;
         if (notices.Count > 0)
-            batch.BatchCommands.Add(Cmd("""
-                INSERT INTO notification_outbox (id, channel, recipient, template, body, sensitive, status, attempts, next_attempt_at, created_at, dedupe_key)
-                SELECT n.id, 'sms', n.recipient, n.template, n.body, false, 'pending', 0, $1, $1, n.dedupe_key
-                  FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[]) AS n(id, recipient, template, body, dedupe_key)
-                ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
-                """, now, notices.Select(_ => Guid.CreateVersion7(now)).ToArray(), notices.Select(n => n.Phone).ToArray(),
-                notices.Select(n => n.Template).ToArray(), notices.Select(n => n.Body).ToArray(), notices.Select(n => n.Key).ToArray()));
+            batch.BatchCommands.Add(Notices.ManyCommand(notices, now));
         batch.BatchCommands.Add(Cmd("""
             INSERT INTO engine_cursors (group_id, done_through, updated_at) VALUES ($1, $2, $3)
             ON CONFLICT (group_id) DO UPDATE SET done_through = EXCLUDED.done_through, updated_at = EXCLUDED.updated_at
@@ -179,18 +175,21 @@ public sealed class RunGroupEngines(NpgsqlDataSource db, TimeProvider clock, ILo
         _ => "overdue",
     };
 
-    private static string ReminderText(string group, Currency currency, EngineEffect.Reminder r)
+    /// The reminder's values for its template (Texts): rendered at dispatch in the member's language.
+    private static Dictionary<string, string> ReminderValues(string group, Currency currency, EngineEffect.Reminder r)
     {
-        var amount = currency.Format(r.Outstanding); // "KES 1,500.00": Format names the currency
-        var due = r.DueOn.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
-        return r.Kind switch
+        var values = new Dictionary<string, string>
         {
-            ReminderKind.DueSoon => $"{group}: your contribution of {amount} is due on {due}.",
-            ReminderKind.DueToday => $"{group}: your contribution of {amount} is due today.",
-            _ => r.Fine > 0
-                ? $"{group}: {amount} due on {due} is overdue. A late fine of {currency.Format(r.Fine)} was charged."
-                : $"{group}: {amount} due on {due} is overdue.",
+            ["group"] = group,
+            ["amount"] = currency.Format(r.Outstanding), // "KES 1,500.00": Format names the currency
+            ["due"] = Texts.Iso(r.DueOn),
         };
+        if (r.Kind == ReminderKind.Overdue && r.Fine > 0)
+        {
+            values["fine"] = currency.Format(r.Fine);
+            values[Texts.Variant] = "fined";
+        }
+        return values;
     }
 
     private static NpgsqlBatchCommand Cmd(string sql, params object?[] values) => LedgerWriter.Command(sql, values);

@@ -79,7 +79,7 @@ public static class AfricasTalkingModule
             if (string.IsNullOrWhiteSpace(o.ApiKey) && !string.IsNullOrWhiteSpace(builder.Configuration["PAMOJA_SANDBOX_URL"]))
                 o.ApiKey = "sandbox-api-key"; // the sandbox only checks that a key is present
         });
-        builder.Services.AddHttpClient<IMessageSender, AfricasTalkingSmsSender>((sp, http) =>
+        builder.Services.AddHttpClient<AfricasTalkingSmsSender>((sp, http) =>
         {
             var o = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AfricasTalkingOptions>>().Value;
             http.BaseAddress = new Uri(o.BaseUrl.TrimEnd('/') + "/");

@@ -47,7 +47,7 @@ public sealed class MpesaCollectionTests(MpesaCollectionTests.App fixture) : ICl
         Assert.Equal("mpesa", seen.GetProperty("provider").GetString());
         Assert.Equal(payment.Receipt, seen.GetProperty("externalRef").GetString());
         Assert.True(await PaymentsApp.EventuallyAsync(async () => await GroupData.CountAsync(
-            "SELECT count(*) FROM notification_outbox WHERE template = 'payment.receipt' AND body LIKE '%' || $1 || '%'", payment.Receipt!) == 1));
+            "SELECT count(*) FROM notification_outbox WHERE template = 'payment.receipt' AND params->>'receipt' = $1", payment.Receipt!) == 1));
     }
 
     [Fact]

@@ -167,7 +167,7 @@ public sealed class PaybillDepositTests(PaybillDepositTests.App fixture) : IClas
             "SELECT count(*) FROM provider_callbacks WHERE kind = 'c2b_validation' AND status = 'processed' AND detail = 'validation: accepted' AND body LIKE '%' || $1 || '%'", transId));
         Assert.Equal(1, await g.CountAsync(
             "SELECT count(*) FROM provider_callbacks WHERE kind = 'c2b_confirmation' AND status = 'processed' AND notice_key = $1", "mpesa:c2b:" + transId));
-        Assert.Equal(1, await g.CountAsync("SELECT count(*) FROM notification_outbox WHERE template = 'payment.receipt' AND body LIKE '%' || $1 || '%'", transId));
+        Assert.Equal(1, await g.CountAsync("SELECT count(*) FROM notification_outbox WHERE template = 'payment.receipt' AND params->>'receipt' = $1", transId));
         await g.AssertJournalValidAsync();
         await g.G.AssertInvariantsAsync();
     }

@@ -178,8 +178,14 @@ public sealed class EngineAdminTests : IAsyncLifetime
         db.MoveTo(new DateOnly(2026, 2, 4));
         var summary = await db.RunOkAsync(new DateOnly(2026, 2, 4));
         Assert.Equal(1, summary.GetProperty("reminders").GetInt32());
-        var body = (string)(await LedgerData.ScalarAsync(db.Cs, "SELECT body FROM notification_outbox WHERE dedupe_key LIKE 'reminder:%'"))!;
-        Assert.Equal("Engine Gross Ajo: KES 50.00 due on 1 Feb 2026 is overdue. A late fine of KES 1.25 was charged.", body);
+        // The notice keeps its template and values; the dispatcher writes it in the member's language.
+        var row = Assert.Single(await LedgerData.RowsAsync(db.Cs, "SELECT template, params::text FROM notification_outbox WHERE dedupe_key LIKE 'reminder:%'"));
+        var values = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>((string)row[1]!)!;
+        var key = Pamoja.Web.Features.Notifications.Texts.KeyFor((string)row[0]!, values);
+        Assert.Equal("Engine Gross Ajo: KES 50.00 due on 1 Feb 2026 is overdue. A late fine of KES 1.25 was charged.",
+            Pamoja.Web.Features.Notifications.Texts.Render(key, "en", values));
+        Assert.Equal("Engine Gross Ajo: KES 50.00 iliyotakiwa tarehe 1 Februari 2026 imechelewa. Faini ya kuchelewa ya KES 1.25 imetozwa.",
+            Pamoja.Web.Features.Notifications.Texts.Render(key, "sw", values));
     }
 }
 

@@ -22,8 +22,11 @@ public sealed class RegisterModel(RegisterAccount register, SignInManager<AppUse
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
-    public void OnGet()
+    /// A link from a chat carries the phone the member wrote from.
+    public void OnGet(string? phone)
     {
+        if (phone is { Length: <= 32 } && Pamoja.Core.Phones.PhoneNumber.TryParse(phone, out var parsed))
+            Input.Phone ??= parsed.Value;
     }
 
     public async Task<IActionResult> OnPostAsync()

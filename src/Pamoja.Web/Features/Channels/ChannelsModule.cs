@@ -1,0 +1,19 @@
+using Pamoja.Web.Features.Notifications;
+
+namespace Pamoja.Web.Features.Channels;
+
+/// Members use Pamoja from WhatsApp, SMS and USSD: the conversational core, the chat PIN, the
+/// links from a chat to the web, and the providers' webhooks.
+public static class ChannelsModule
+{
+    public static WebApplicationBuilder AddChannels(this WebApplicationBuilder builder)
+    {
+        builder.Services.Configure<ChannelOptions>(builder.Configuration.GetSection("Channels"));
+        builder.Services.AddSingleton<ChatPins>();
+        builder.Services.AddSingleton<ChatLinks>();
+        builder.Services.AddSingleton<ChatInbox>();
+        builder.Services.AddSingleton<DeliveryReports>();
+        builder.Services.AddScoped<Conversation>();
+        return builder;
+    }
+}

@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Pamoja.Web.Features.Accounts;
+using Pamoja.Web.Features.Accounts.Pages;
+
+namespace Pamoja.Web.Features.Channels.Pages;
+
+/// Sets the PIN that guards paying from WhatsApp, SMS and USSD. Asks for the password too, so
+/// an unattended signed-in browser cannot be used to set one.
+[Authorize]
+public sealed class ChatPinModel(UserManager<AppUser> users, ChatPins pins) : PageModel
+{
+    [BindProperty] public string? Pin { get; set; }
+    [BindProperty] public string? ConfirmPin { get; set; }
+    [BindProperty] public string? CurrentPassword { get; set; }
+
+    public bool HasPin { get; private set; }
+    public bool Saved { get; private set; }
+
+    public async Task OnGetAsync(bool saved, CancellationToken ct)
+    {
+        Saved = saved;
+        HasPin = await pins.IsSetAsync(UserId, ct);
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        var user = await users.GetUserAsync(User);
+        if (user is null) return Challenge();
+        HasPin = await pins.IsSetAsync(user.Id, ct);
+        if (ChatPins.Problem(Pin) is { } problem)
+            ModelState.AddModelError(nameof(Pin), problem);
+        else if (Pin != ConfirmPin)
+            ModelState.AddModelError(nameof(ConfirmPin), "The two PINs are not the same.");
+        var password = this.Password(nameof(CurrentPassword), CurrentPassword, "Enter your password.", "Password");
+        if (!ModelState.IsValid || password is null)
+            return Page();
+        if (!await users.CheckPasswordAsync(user, password))
+        {
+            ModelState.AddModelError(nameof(CurrentPassword), "That password is not right.");
+            return Page();
+        }
+        await pins.SetAsync(user.Id, Pin!, ct);
+        return LocalRedirect("/account/chat-pin?saved=true");
+    }
+
+    private Guid UserId => Guid.Parse(users.GetUserId(User)!);
+}

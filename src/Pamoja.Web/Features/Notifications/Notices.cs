@@ -1,0 +1,51 @@
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Pamoja.Web.Features.Notifications;
+
+/// Writing a notice from SQL, in the same batch/transaction as its cause. The notice names a
+/// template (Texts) and its values; the dispatcher renders it in the recipient's language and
+/// sends it on their channel. A dedupe key already queued is skipped, so a cause that runs twice
+/// notifies once.
+public static class Notices
+{
+    public static string Json(IReadOnlyDictionary<string, string> values) => JsonSerializer.Serialize(values);
+
+    public static NpgsqlBatchCommand Command(string phone, string template, IReadOnlyDictionary<string, string> values, string? dedupeKey,
+        DateTimeOffset now, bool urgent = false)
+    {
+        var command = new NpgsqlBatchCommand("""
+            INSERT INTO notification_outbox (id, channel, recipient, template, params, urgent, sensitive, status, attempts, next_attempt_at, created_at, dedupe_key)
+            VALUES ($1, 'auto', $2, $3, $4, $5, false, 'pending', 0, $6, $6, $7)
+            ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = Guid.CreateVersion7(now) });
+        command.Parameters.Add(new NpgsqlParameter { Value = phone });
+        command.Parameters.Add(new NpgsqlParameter { Value = template });
+        command.Parameters.Add(new NpgsqlParameter { Value = Json(values), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter { Value = urgent });
+        command.Parameters.Add(new NpgsqlParameter { Value = now });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)dedupeKey ?? DBNull.Value });
+        return command;
+    }
+
+    /// Many notices in one statement (the engines' reminders).
+    public static NpgsqlBatchCommand ManyCommand(IReadOnlyList<(string Phone, string Template, IReadOnlyDictionary<string, string> Values, string DedupeKey)> notices,
+        DateTimeOffset now)
+    {
+        var command = new NpgsqlBatchCommand("""
+            INSERT INTO notification_outbox (id, channel, recipient, template, params, urgent, sensitive, status, attempts, next_attempt_at, created_at, dedupe_key)
+            SELECT n.id, 'auto', n.recipient, n.template, n.params, false, false, 'pending', 0, $1, $1, n.dedupe_key
+              FROM unnest($2::uuid[], $3::text[], $4::text[], $5::jsonb[], $6::text[]) AS n(id, recipient, template, params, dedupe_key)
+            ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = now });
+        command.Parameters.Add(new NpgsqlParameter { Value = notices.Select(_ => Guid.CreateVersion7(now)).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = notices.Select(n => n.Phone).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = notices.Select(n => n.Template).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = notices.Select(n => Json(n.Values)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter { Value = notices.Select(n => n.DedupeKey).ToArray() });
+        return command;
+    }
+}

@@ -1,0 +1,95 @@
+using Pamoja.Web.Features.Notifications;
+
+namespace Pamoja.Web.Tests.Features.Notifications;
+
+/// The texts members read: Swahili as complete as English, with the same placeholders, and the
+/// languages still to be translated falling back to English rather than to a key.
+public sealed class TextsTests
+{
+    public static TheoryData<string> AllKeys => [.. Texts.Keys];
+
+    [Theory]
+    [MemberData(nameof(AllKeys))]
+    public void Every_text_has_English_and_Swahili_with_the_same_placeholders(string key)
+    {
+        Assert.True(Texts.Has(key, "en"), $"{key} has no English");
+        Assert.True(Texts.Has(key, "sw"), $"{key} has no Swahili");
+        Assert.Equal(Texts.PlaceholdersOf(key, "en").Order(), Texts.PlaceholdersOf(key, "sw").Order());
+    }
+
+    [Theory]
+    [InlineData("zu")]
+    [InlineData("yo")]
+    [InlineData("rw")]
+    [InlineData("fr")]
+    public void A_language_not_yet_translated_falls_back_to_English(string language)
+    {
+        Assert.True(Languages.IsKnown(language));
+        Assert.DoesNotContain(Languages.Offered, l => l.Code == language);
+        var values = new Dictionary<string, string> { ["group"] = "Tujenge", ["amount"] = "KES 200.00" };
+        Assert.Equal(Texts.Render("reminder.due_today", "en", values), Texts.Render("reminder.due_today", language, values));
+    }
+
+    [Fact]
+    public void Dates_are_written_the_languages_way()
+    {
+        var values = new Dictionary<string, string> { ["group"] = "G", ["amount"] = "KES 1.00", ["due"] = "2026-08-31" };
+        Assert.Equal("G: your contribution of KES 1.00 is due on 31 Aug 2026.", Texts.Render("reminder.due_soon", "en", values));
+        Assert.Equal("G: mchango wako wa KES 1.00 unatakiwa tarehe 31 Agosti 2026.", Texts.Render("reminder.due_soon", "sw", values));
+    }
+
+    [Fact]
+    public void An_unknown_language_or_key_never_fails()
+    {
+        Assert.Equal(Texts.Render("chat.help", "en"), Texts.Render("chat.help", "xx"));
+        Assert.Equal(Texts.Render("chat.help", "en"), Texts.Render("chat.help", null));
+        Assert.Equal("no.such.key: a=1", Texts.Render("no.such.key", "sw", new Dictionary<string, string> { ["a"] = "1" }));
+    }
+
+    [Fact]
+    public void Values_are_inserted_as_text_never_read_as_placeholders()
+    {
+        var values = new Dictionary<string, string> { ["group"] = "{amount} <script>", ["amount"] = "KES 5.00" };
+        Assert.Equal("{amount} <script>: your contribution of KES 5.00 is due today.", Texts.Render("reminder.due_today", "en", values));
+    }
+
+    [Fact]
+    public void A_variant_picks_its_own_text_and_an_unknown_variant_the_template()
+    {
+        Assert.Equal("reminder.overdue_fined", Texts.KeyFor("reminder.overdue", new Dictionary<string, string> { [Texts.Variant] = "fined" }));
+        Assert.Equal("reminder.overdue", Texts.KeyFor("reminder.overdue", new Dictionary<string, string> { [Texts.Variant] = "nope" }));
+        Assert.Equal("reminder.overdue", Texts.KeyFor("reminder.overdue", null));
+    }
+}
+
+public sealed class ContactPreferenceTests
+{
+    private static readonly DateTimeOffset Noon = new(2026, 3, 1, 9, 0, 0, TimeSpan.Zero); // 12:00 in Nairobi
+
+    [Theory]
+    [InlineData(21 * 60, 7 * 60, null)]             // default night: not quiet at noon
+    [InlineData(11 * 60, 13 * 60, "2026-03-01T10:00:00Z")]
+    [InlineData(11 * 60 + 59, 12 * 60, null)]       // ends at 12:00 exactly
+    [InlineData(12 * 60, 12 * 60, null)]            // equal: no quiet hours
+    [InlineData(11 * 60, 10 * 60, "2026-03-02T07:00:00Z")] // wraps past midnight: until 10:00 tomorrow
+    public void Quiet_hours_say_when_they_end(int from, int to, string? until)
+    {
+        var pref = ContactPreference.Default with { QuietFrom = from, QuietTo = to };
+        Assert.Equal(until is null ? null : DateTimeOffset.Parse(until, System.Globalization.CultureInfo.InvariantCulture), pref.QuietUntil(Noon));
+    }
+
+    [Fact]
+    public void An_unknown_time_zone_counts_as_UTC()
+    {
+        var pref = ContactPreference.Default with { TimeZone = "Mars/Olympus", QuietFrom = 8 * 60, QuietTo = 10 * 60 };
+        Assert.Equal(new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero), pref.QuietUntil(Noon));
+    }
+
+    [Fact]
+    public void The_WhatsApp_window_is_24_hours_from_the_last_message()
+    {
+        Assert.False(ContactPreference.Default.WhatsAppWindowOpen(Noon));
+        Assert.True((ContactPreference.Default with { WhatsAppLastInbound = Noon.AddHours(-23.9) }).WhatsAppWindowOpen(Noon));
+        Assert.False((ContactPreference.Default with { WhatsAppLastInbound = Noon.AddHours(-24) }).WhatsAppWindowOpen(Noon));
+    }
+}
