@@ -36,7 +36,7 @@ public static class InboxPage
             h1{font-size:1.3rem;margin:0.25rem 0} h2{font-size:1.05rem;margin:1.25rem 0 0.25rem}
             .phone{border:1px solid #ccc;border-radius:0.5rem;padding:0.5rem 0.75rem;margin:0.75rem 0}
             .msg{border-top:1px solid #eee;padding:0.4rem 0} .msg:first-of-type{border-top:0}
-            .meta{font-size:0.8rem;color:#666} .body{white-space:pre-wrap;overflow-wrap:anywhere;margin:0.15rem 0}
+            .msg.in{background:#f3f7ff;padding-left:0.4rem} .meta{font-size:0.8rem;color:#666} .body{white-space:pre-wrap;overflow-wrap:anywhere;margin:0.15rem 0}
             table{border-collapse:collapse;width:100%;font-size:0.9rem} td,th{text-align:left;padding:0.2rem 0.4rem;border-bottom:1px solid #eee}
             </style>
             </head>
@@ -44,7 +44,9 @@ public static class InboxPage
             <h1>Pamoja sandbox inbox</h1>
             <p>This is Pamoja's local provider sandbox. It stands in for the SMS and payment providers,
             speaking their wire formats, so nothing here reaches a real phone or moves real money.
-            Messages are kept in memory only (the most recent ones) and vanish on restart.
+            USSD sessions and incoming SMS (from the simulators under /sandbox/africastalking)
+            show in the phone's section too, shaded. Messages are kept in memory only (the most
+            recent ones) and vanish on restart.
             <a href="/">Refresh</a></p>
 
             """);
@@ -65,16 +67,24 @@ public static class InboxPage
         }
 
         // GroupBy keeps first-seen order, so the phone with the latest message comes first.
-        foreach (var phone in newestFirst.GroupBy(m => m.To, StringComparer.Ordinal))
+        // Inbound messages (USSD input, incoming SMS) sit with the phone that sent them.
+        foreach (var phone in newestFirst.GroupBy(m => m.Phone, StringComparer.Ordinal))
         {
             html.Append("<section class=\"phone\">\n<h3>").Append(Encode(phone.Key)).Append("</h3>\n");
             foreach (var message in phone)
             {
-                html.Append("<div class=\"msg\"><div class=\"meta\">")
+                var inbound = message.Direction == SandboxMessage.Inbound;
+                html.Append(inbound ? "<div class=\"msg in\"><div class=\"meta\">" : "<div class=\"msg\"><div class=\"meta\">")
                     .Append(Encode(message.ReceivedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)))
-                    .Append(" UTC · from ").Append(Encode(message.From))
-                    .Append(" · ").Append(Encode(message.Provider)).Append(' ').Append(Encode(message.Channel))
-                    .Append("</div><p class=\"body\">").Append(Encode(message.Body)).Append("</p></div>\n");
+                    .Append(inbound ? " UTC · sent by the phone to " : " UTC · from ")
+                    .Append(Encode(inbound ? message.To : message.From))
+                    .Append(" · ").Append(Encode(message.Provider)).Append(' ').Append(Encode(message.Channel));
+                if (message.Channel == "ussd")
+                {
+                    // "ATUid_…/3/in": the session and the step.
+                    html.Append(" · session ").Append(Encode(message.Id.Split('/')[0]));
+                }
+                html.Append("</div><p class=\"body\">").Append(Encode(message.Body)).Append("</p></div>\n");
             }
             html.Append("</section>\n");
         }

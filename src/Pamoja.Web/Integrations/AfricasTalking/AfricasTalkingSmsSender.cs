@@ -13,6 +13,11 @@ public sealed class AfricasTalkingOptions
     public string? SenderId { get; set; }
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// The secret `k` query parameter AT's callbacks must carry (AT does not sign them; see
+    /// AtCallbackToken). Empty refuses every callback; against the sandbox it defaults to
+    /// "sandbox-at-callback-token" (AtCallbackToken.AddAfricasTalkingCallbacks).
+    public string CallbackToken { get; set; } = "";
+
     public static bool IsConfigured(IConfiguration configuration) =>
         !string.IsNullOrWhiteSpace(configuration["AfricasTalking:BaseUrl"]) || !string.IsNullOrWhiteSpace(configuration["PAMOJA_SANDBOX_URL"]);
 }
