@@ -1,6 +1,7 @@
 using Pamoja.Web;
 using Pamoja.Web.Data;
 using Pamoja.Web.Features.Accounts;
+using Pamoja.Web.Features.Dashboards;
 using Pamoja.Web.Features.Demo;
 using Pamoja.Web.Features.Groups;
 using Pamoja.Web.Features.Ledger;
@@ -24,6 +25,7 @@ builder.AddLedger();
 builder.AddSchedules();
 builder.AddPayments();
 builder.AddDemo();
+builder.AddDashboards();
 
 var app = builder.Build();
 app.UsePamojaPipeline();
