@@ -154,29 +154,39 @@ public sealed class DashboardQueries(
     {
         var currency = Currency.Get(group.Currency);
         var balances = await ledger.BalancesAsync(caller, ct);
-        var balance = balances.Members.FirstOrDefault(m => m.MemberId == caller.MemberId)?.Balance ?? 0;
+        var own = balances.Members.FirstOrDefault(m => m.MemberId == caller.MemberId);
         var mine = await schedules.ObligationsAsync(caller.GroupId, null, caller.MemberId, ct);
         var statement = await ledger.StatementAsync(caller, caller.MemberId, null, null, ct);
         var names = list.ToDictionary(m => m.MemberId, m => m.FullName);
         var next = Upcoming(schedule, [], names, caller.MemberId).FirstOrDefault();
-        return new MyPosition(balance, Due(schedule, mine, group, caller.MemberId), next, History(statement, currency, schedule.Today, group.Name));
+        return new MyPosition(own?.Balance ?? 0, Due(schedule, mine, group, caller.MemberId, own?.Contributed ?? 0), next, History(statement, currency, schedule.Today, group.Name));
     }
 
     /// The earliest unpaid obligation and everything still owed; with nothing owed, the next
-    /// period the member pays in (not their own turn in a net-pot rotation).
-    public static NextDue? Due(ScheduleView schedule, IReadOnlyList<ObligationView> mine, GroupView group, Guid memberId)
+    /// period the member pays in (not their own turn in a net-pot rotation), less what they have
+    /// already paid ahead (contributions no open obligation has taken yet).
+    public static NextDue? Due(ScheduleView schedule, IReadOnlyList<ObligationView> mine, GroupView group, Guid memberId, long contributed)
     {
         var unpaid = mine.Where(o => o.Paid < o.Amount).OrderBy(o => o.DueOn).ToList();
         if (unpaid.Count > 0)
             return new NextDue(unpaid[0].DueOn, unpaid.Sum(o => o.Amount - o.Paid), unpaid.Any(o => o.Status == "overdue"), false, unpaid.Count);
         if (group.Contribution.Amount is not { } amount || amount <= 0)
             return null;
+        var credit = Math.Max(0, contributed - mine.Sum(o => o.Paid));
         var opened = mine.Select(o => o.Period).ToHashSet();
         var netPot = group.Rotation?.Pot == "net";
-        var period = schedule.Periods.FirstOrDefault(p => p.DueOn >= schedule.Today && !opened.Contains(p.Period)
-                                                          && p.Status is "upcoming" or "collecting"
-                                                          && !(netPot && p.RecipientMemberId == memberId));
-        return period is null ? null : new NextDue(period.DueOn, amount, false, true, 1);
+        foreach (var period in schedule.Periods.Where(p => p.DueOn >= schedule.Today && !opened.Contains(p.Period)
+                                                           && p.Status is "upcoming" or "collecting"
+                                                           && !(netPot && p.RecipientMemberId == memberId)))
+        {
+            if (credit >= amount)
+            {
+                credit -= amount;
+                continue;
+            }
+            return new NextDue(period.DueOn, amount - credit, false, true, 1);
+        }
+        return null;
     }
 
     /// This period: the latest period whose obligations are open (the engine opens them a few

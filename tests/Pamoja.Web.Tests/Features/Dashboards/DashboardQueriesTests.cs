@@ -97,6 +97,23 @@ public sealed class DashboardQueriesTests : ScheduleTestBase
     }
 
     [Fact]
+    public async Task Money_paid_ahead_moves_the_next_due_date_on()
+    {
+        var (g, a, late) = await KnownGroupAsync();
+        // a pays R1,500 on 5 January, before period 2 opens (a pays in periods 2 and 3).
+        await g.PayInAsync(a, 150_000);
+        var aView = await DashboardOfAsync(g, a, GroupRole.Member);
+        Assert.Equal(150_000, aView.Me.Balance);
+        Assert.Equal(new NextDue(Due(3), 150_000, false, true, 1), aView.Me.NextDue);
+
+        // Part of a period ahead: only the rest is shown as due.
+        await g.PayInAsync(a, 50_000);
+        aView = await DashboardOfAsync(g, a, GroupRole.Member);
+        Assert.Equal(new NextDue(Due(3), 100_000, false, true, 1), aView.Me.NextDue);
+        Assert.Equal(new NextDue(Due(1), 150_000, true, false, 1), (await DashboardOfAsync(g, late, GroupRole.Member)).Me.NextDue);
+    }
+
+    [Fact]
     public async Task The_pages_show_the_official_and_member_dashboards_with_charts_and_their_tables()
     {
         var (g, _, late) = await KnownGroupAsync();
