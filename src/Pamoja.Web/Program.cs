@@ -2,6 +2,7 @@ using Pamoja.Web;
 using Pamoja.Web.Data;
 using Pamoja.Web.Features.Accounts;
 using Pamoja.Web.Features.Channels;
+using Pamoja.Web.Features.Dashboards;
 using Pamoja.Web.Features.Demo;
 using Pamoja.Web.Features.Groups;
 using Pamoja.Web.Features.Ledger;
@@ -26,6 +27,7 @@ builder.AddSchedules();
 builder.AddPayments();
 builder.AddChannels();
 builder.AddDemo();
+builder.AddDashboards();
 
 var app = builder.Build();
 app.UsePamojaPipeline();

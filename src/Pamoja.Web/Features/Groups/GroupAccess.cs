@@ -20,6 +20,10 @@ public sealed record GroupContext(Guid GroupId, Guid MemberId, Guid UserId, Grou
     public static GroupContext From(HttpContext http) =>
         http.Items[ItemKey] as GroupContext ?? throw new InvalidOperationException("This route has no {groupId}, so no group context.");
 
+    /// The caller's membership when this request's route named a group they belong to; null
+    /// elsewhere (the layout uses it to show the group's menu).
+    public static GroupContext? Find(HttpContext http) => http.Items[ItemKey] as GroupContext;
+
     /// Lets minimal-API handlers declare a GroupContext parameter.
     public static ValueTask<GroupContext?> BindAsync(HttpContext http) => ValueTask.FromResult<GroupContext?>(From(http));
 }

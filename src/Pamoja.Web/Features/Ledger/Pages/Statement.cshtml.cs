@@ -33,8 +33,15 @@ public sealed class StatementModel(GroupQueries groups, MemberQueries members, L
 
     public static readonly string[] FieldOrder = ["from", "to"];
 
-    public Task<IActionResult> OnGetAsync(Guid? memberId, string? pool, string? from, string? to, CancellationToken ct) =>
-        LoadAsync(memberId, pool, from, to, ct, _ => Page());
+    /// ?print=1: the statement alone on a plain page (no menus, no forms), to print or save as PDF.
+    public bool PrintView { get; private set; }
+
+    public Task<IActionResult> OnGetAsync(Guid? memberId, string? pool, string? from, string? to, string? print, CancellationToken ct)
+    {
+        PrintView = print is "1" or "true" or "yes";
+        ViewData["PrintView"] = PrintView;
+        return LoadAsync(memberId, pool, from, to, ct, _ => Page());
+    }
 
     public Task<IActionResult> OnGetCsvAsync(Guid? memberId, string? pool, string? from, string? to, CancellationToken ct) =>
         LoadAsync(memberId, pool, from, to, ct, _ =>
@@ -100,10 +107,11 @@ public sealed class StatementModel(GroupQueries groups, MemberQueries members, L
     };
 
     /// The query string of this statement and filter, for the CSV link.
-    public string Query(string? handler = null)
+    public string Query(string? handler = null, bool print = false)
     {
         var parts = new List<string>();
         if (handler is not null) parts.Add("handler=" + handler);
+        if (print) parts.Add("print=1");
         if (Pool) parts.Add("pool=1");
         else if (Member!.MemberId != Caller.MemberId) parts.Add("memberId=" + Member.MemberId);
         if (Statement.From is { } f) parts.Add("from=" + f.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
