@@ -19,13 +19,14 @@ public sealed class MessagesApiTests(SandboxFixture sandbox)
 
         using var doc = JsonDocument.Parse(json);
         var message = Assert.Single(doc.RootElement.EnumerateArray().ToArray());
-        Assert.Equal(["id", "channel", "provider", "from", "to", "body", "receivedAt"], AtSms.PropertyNames(message));
+        Assert.Equal(["id", "channel", "provider", "from", "to", "body", "receivedAt", "direction"], AtSms.PropertyNames(message));
         Assert.StartsWith("ATXid_", message.GetProperty("id").GetString(), StringComparison.Ordinal);
         Assert.Equal("sms", message.GetProperty("channel").GetString());
         Assert.Equal("africastalking", message.GetProperty("provider").GetString());
         Assert.Equal("PAMOJA", message.GetProperty("from").GetString());
         Assert.Equal(phone, message.GetProperty("to").GetString());
         Assert.Equal("shape", message.GetProperty("body").GetString());
+        Assert.Equal("outbound", message.GetProperty("direction").GetString());
         var receivedAt = message.GetProperty("receivedAt").GetDateTimeOffset();
         Assert.Equal(TimeSpan.Zero, receivedAt.Offset);
     }
