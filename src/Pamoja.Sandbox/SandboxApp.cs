@@ -6,6 +6,7 @@ using Pamoja.Sandbox.Messages;
 using Pamoja.Sandbox.Providers.AfricasTalking;
 using Pamoja.Sandbox.Providers.Mpesa;
 using Pamoja.Sandbox.Providers.Momo;
+using Pamoja.Sandbox.Providers.Twilio;
 
 namespace Pamoja.Sandbox;
 
@@ -48,6 +49,7 @@ public static class SandboxApp
         builder.Services.AddAfricasTalking(builder.Configuration);
         builder.Services.AddMpesa(builder.Configuration);
         builder.Services.AddMomo(builder.Configuration);
+        builder.Services.AddTwilio(builder.Configuration);
 
         configure?.Invoke(builder);
 
@@ -58,6 +60,7 @@ public static class SandboxApp
         app.MapAfricasTalking();
         app.MapMpesa();
         app.MapMomo();
+        app.MapTwilio();
         return app;
     }
 

@@ -37,6 +37,7 @@ app.MapGroupFeatures();
 app.MapEngineAdminApi();
 app.MapPaymentsApi();
 app.MapPaymentWebhooks();
+app.MapChannelWebhooks();
 app.MapRazorPages();
 
 return await PamojaCli.RunAsync(app, verb, hostArgs);

@@ -36,13 +36,14 @@ public static class InboxPage
             h1{font-size:1.3rem;margin:0.25rem 0} h2{font-size:1.05rem;margin:1.25rem 0 0.25rem}
             .phone{border:1px solid #ccc;border-radius:0.5rem;padding:0.5rem 0.75rem;margin:0.75rem 0}
             .msg{border-top:1px solid #eee;padding:0.4rem 0} .msg:first-of-type{border-top:0}
-            .msg.in{background:#f3f7ff;padding-left:0.4rem} .meta{font-size:0.8rem;color:#666} .body{white-space:pre-wrap;overflow-wrap:anywhere;margin:0.15rem 0}
+            .meta{font-size:0.8rem;color:#666} .body{white-space:pre-wrap;overflow-wrap:anywhere;margin:0.15rem 0}
+            .in{margin-left:2rem;background:#f3f7f3;padding-left:0.5rem} .failed .body{color:#b00020;text-decoration:line-through} .status{font-weight:600}
             table{border-collapse:collapse;width:100%;font-size:0.9rem} td,th{text-align:left;padding:0.2rem 0.4rem;border-bottom:1px solid #eee}
             </style>
             </head>
             <body>
             <h1>Pamoja sandbox inbox</h1>
-            <p>This is Pamoja's local provider sandbox. It stands in for the SMS and payment providers,
+            <p>This is Pamoja's local provider sandbox. It stands in for the SMS, WhatsApp and payment providers,
             speaking their wire formats, so nothing here reaches a real phone or moves real money.
             USSD sessions and incoming SMS (from the simulators under /sandbox/africastalking)
             show in the phone's section too, shaded. Messages are kept in memory only (the most
@@ -66,23 +67,33 @@ public static class InboxPage
             return;
         }
 
-        // GroupBy keeps first-seen order, so the phone with the latest message comes first.
-        // Inbound messages (USSD input, incoming SMS) sit with the phone that sent them.
+        // GroupBy keeps first-seen order, so the phone with the latest message comes first. A
+        // phone's section holds what it received and (indented) what it sent.
         foreach (var phone in newestFirst.GroupBy(m => m.Phone, StringComparer.Ordinal))
         {
             html.Append("<section class=\"phone\">\n<h3>").Append(Encode(phone.Key)).Append("</h3>\n");
             foreach (var message in phone)
             {
                 var inbound = message.Direction == SandboxMessage.Inbound;
-                html.Append(inbound ? "<div class=\"msg in\"><div class=\"meta\">" : "<div class=\"msg\"><div class=\"meta\">")
+                html.Append("<div class=\"msg").Append(inbound ? " in" : "").Append(message.Failed ? " failed" : "")
+                    .Append("\"><div class=\"meta\">")
                     .Append(Encode(message.ReceivedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)))
-                    .Append(inbound ? " UTC · sent by the phone to " : " UTC · from ")
-                    .Append(Encode(inbound ? message.To : message.From))
+                    .Append(" UTC · ")
+                    .Append(inbound ? "sent by this phone to " + Encode(message.To) : "from " + Encode(message.From))
                     .Append(" · ").Append(Encode(message.Provider)).Append(' ').Append(Encode(message.Channel));
                 if (message.Channel == "ussd")
                 {
                     // "ATUid_…/3/in": the session and the step.
                     html.Append(" · session ").Append(Encode(message.Id.Split('/')[0]));
+                }
+                if (message.Status is not null)
+                {
+                    html.Append(" · <span class=\"status\">").Append(Encode(message.Status));
+                    if (message.ErrorCode is { } code)
+                    {
+                        html.Append(" (error ").Append(code.ToString(CultureInfo.InvariantCulture)).Append(')');
+                    }
+                    html.Append("</span>");
                 }
                 html.Append("</div><p class=\"body\">").Append(Encode(message.Body)).Append("</p></div>\n");
             }

@@ -22,6 +22,38 @@ public sealed class MessageStore(int capacity = MessageStore.DefaultCapacity)
         }
     }
 
+    // Replaces the message with this id (a delivery status moved on). False when it is no longer
+    // held. Linear, under the lock: the store is small and status changes are rare.
+    public bool Update(string id, Func<SandboxMessage, SandboxMessage> change)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(change);
+        lock (_gate)
+        {
+            var messages = _messages.ToArray();
+            var index = Array.FindLastIndex(messages, m => string.Equals(m.Id, id, StringComparison.Ordinal));
+            if (index < 0)
+            {
+                return false;
+            }
+            messages[index] = change(messages[index]);
+            _messages.Clear();
+            foreach (var message in messages)
+            {
+                _messages.Enqueue(message);
+            }
+            return true;
+        }
+    }
+
+    public bool Contains(string id)
+    {
+        lock (_gate)
+        {
+            return _messages.Any(m => string.Equals(m.Id, id, StringComparison.Ordinal));
+        }
+    }
+
     // Newest first, optionally only one recipient and only at or after `since`
     // (inclusive, so a test can take "now" before sending and still see its message).
     public IReadOnlyList<SandboxMessage> List(string? to = null, DateTimeOffset? since = null)

@@ -1,4 +1,5 @@
 using Pamoja.Web.Features.Notifications;
+using Pamoja.Web.Integrations.AfricasTalking;
 
 namespace Pamoja.Web.Features.Channels;
 
@@ -14,6 +15,7 @@ public static class ChannelsModule
         builder.Services.AddSingleton<ChatInbox>();
         builder.Services.AddSingleton<DeliveryReports>();
         builder.Services.AddScoped<Conversation>();
+        builder.AddAfricasTalkingCallbacks();
         return builder;
     }
 }

@@ -1,0 +1,211 @@
+using Microsoft.Extensions.Options;
+using Pamoja.Web.Features.Notifications;
+using Pamoja.Web.Integrations.AfricasTalking;
+using Pamoja.Web.Integrations.Twilio;
+
+namespace Pamoja.Web.Features.Channels;
+
+/// api.md § Provider callbacks, for the messaging providers: Twilio's inbound WhatsApp and SMS
+/// (signed: a wrong or missing X-Twilio-Signature is a 403 and nothing is done), Twilio's status
+/// callbacks, Africa's Talking's USSD steps, inbound SMS and delivery reports (AT signs nothing:
+/// its callback URLs carry a secret token, "k"). Each inbound message is stored raw, handled
+/// once however often it arrives, and answered as the provider expects: TwiML, CON/END text.
+/// Nothing here answers 500: if handling fails, the member gets a short apology instead.
+public static class ChannelWebhooks
+{
+    private const int MaxFormBytes = 64 * 1024;
+
+    public static WebApplication MapChannelWebhooks(this WebApplication app)
+    {
+        var hooks = app.MapGroup("/webhooks").WithTags("Provider callbacks").DisableAntiforgery();
+        hooks.MapPost("/twilio/messages", TwilioMessageAsync);
+        hooks.MapPost("/twilio/status", TwilioStatusAsync);
+        hooks.MapPost("/africastalking/ussd", UssdAsync);
+        hooks.MapPost("/africastalking/ussd/events", UssdEventAsync);
+        hooks.MapPost("/africastalking/sms", AtSmsAsync);
+        hooks.MapPost("/africastalking/sms/delivery", AtDeliveryAsync);
+        return app;
+    }
+
+    // ---- Twilio ----
+
+    private static async Task<IResult> TwilioMessageAsync(HttpContext http, IServiceProvider services, ChatInbox inbox, Conversation conversation,
+        ILoggerFactory logs, CancellationToken ct)
+    {
+        if (services.GetService<IOptions<TwilioOptions>>()?.Value is not { } options || string.IsNullOrEmpty(options.AuthToken))
+            return Results.NotFound();
+        var request = await TwilioWebhook.ReadVerifiedAsync(http.Request, options, ct);
+        if (request is null)
+            return Results.Text("Signature check failed.", "text/plain", statusCode: StatusCodes.Status403Forbidden);
+        if (!TwilioInbound.TryParse(request.Form, out var message) || message.AccountSid != options.AccountSid)
+            return Results.Text(TwiML.Empty, TwiML.ContentType, statusCode: StatusCodes.Status400BadRequest);
+
+        var stored = await inbox.StoreAsync("twilio", message.Channel, message.MessageSid, message.From, message.Body, request.RawBody, ct);
+        if (stored.Duplicate)
+            return Results.Text(stored.Reply is { Length: > 0 } again ? TwiML.Message(again) : TwiML.Empty, TwiML.ContentType);
+        if (message.Channel == ChatChannels.WhatsApp)
+            await inbox.NoteWhatsAppAsync(message.From, ct);
+
+        var text = string.IsNullOrEmpty(message.ButtonPayload) ? message.Body : message.ButtonPayload;
+        var answer = await AnswerAsync(conversation, inbox, stored.Id,
+            new ChatTurn(message.Channel, message.From, message.From, text, "twilio:" + message.MessageSid), logs, ct);
+        return Results.Text(TwiML.Message(answer.Text), TwiML.ContentType);
+    }
+
+    private static async Task<IResult> TwilioStatusAsync(HttpContext http, IServiceProvider services, DeliveryReports reports, CancellationToken ct)
+    {
+        if (services.GetService<IOptions<TwilioOptions>>()?.Value is not { } options || string.IsNullOrEmpty(options.AuthToken))
+            return Results.NotFound();
+        var request = await TwilioWebhook.ReadVerifiedAsync(http.Request, options, ct);
+        if (request is null)
+            return Results.Text("Signature check failed.", "text/plain", statusCode: StatusCodes.Status403Forbidden);
+        await reports.RecordRawAsync("twilio", "status", request.RawBody, ct);
+        if (!TwilioStatusCallback.TryParse(request.Form, out var status))
+            return Results.BadRequest();
+        await reports.ApplyAsync("twilio", status.MessageSid, status.Status, TwilioStatusCallback.Rank(status.Status),
+            TwilioStatusCallback.IsFinal(status.Status), status.Status is "delivered" or "read",
+            status.ErrorCode is { } code ? $"Twilio {code}" : null, ct);
+        return Results.Ok();
+    }
+
+    // ---- Africa's Talking ----
+
+    private static async Task<IResult> UssdAsync(HttpContext http, IOptions<AfricasTalkingOptions> options, ChatInbox inbox, Conversation conversation,
+        ILoggerFactory logs, CancellationToken ct)
+    {
+        if (!AtCallbackToken.Matches(options.Value.CallbackToken, http.Request.Query["k"]))
+            return Results.Text("END Not authorised.", UssdReply.ContentType, statusCode: StatusCodes.Status403Forbidden);
+        var (form, raw) = await ReadFormAsync(http.Request, ct);
+        if (form is null || !UssdRequest.TryParse(form, out var request, out var error))
+            return Results.Text(UssdReply.End("Sorry, that request could not be read."), UssdReply.ContentType, statusCode: StatusCodes.Status400BadRequest);
+
+        // AT sends the whole session's input every time: session and text identify the step.
+        var stored = await inbox.StoreAsync("africastalking", ChatChannels.Ussd, request.SessionId + "#" + request.Text, request.PhoneNumber.Value,
+            request.LastInput, raw!, ct);
+        if (stored.Duplicate)
+            return Results.Text(stored.Reply ?? UssdReply.End("Please dial again."), UssdReply.ContentType);
+        var turn = new ChatTurn(ChatChannels.Ussd, request.PhoneNumber.Value, request.SessionId, request.LastInput ?? "",
+            "at-ussd:" + request.SessionId + "#" + request.Text, Start: request.Inputs.Count == 0);
+        ChatAnswer answer;
+        try
+        {
+            answer = await conversation.HandleAsync(turn, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logs.CreateLogger(typeof(ChannelWebhooks)).LogError(ex, "USSD step {InboundId} failed", stored.Id);
+            answer = new ChatAnswer(Texts.Render("chat.failed", null), End: true);
+        }
+        var reply = answer.End ? UssdReply.End(answer.Text) : UssdReply.Continue(answer.Text);
+        await inbox.AnswerAsync(stored.Id, reply, answer.Secret, ct);
+        return Results.Text(reply, UssdReply.ContentType);
+    }
+
+    private static async Task<IResult> UssdEventAsync(HttpContext http, IOptions<AfricasTalkingOptions> options, DeliveryReports reports, CancellationToken ct)
+    {
+        if (!AtCallbackToken.Matches(options.Value.CallbackToken, http.Request.Query["k"]))
+            return Results.StatusCode(StatusCodes.Status403Forbidden);
+        var (form, raw) = await ReadFormAsync(http.Request, ct);
+        if (form is null || !AtUssdSessionEvent.TryParse(form, out _))
+            return Results.BadRequest();
+        await reports.RecordRawAsync("africastalking", "ussd_event", raw!, ct);
+        return Results.Ok();
+    }
+
+    private static async Task<IResult> AtSmsAsync(HttpContext http, IOptions<AfricasTalkingOptions> options, ChatInbox inbox, Conversation conversation,
+        DeliveryReports reports, OutboxSignal signal, ILoggerFactory logs, CancellationToken ct)
+    {
+        if (!AtCallbackToken.Matches(options.Value.CallbackToken, http.Request.Query["k"]))
+            return Results.StatusCode(StatusCodes.Status403Forbidden);
+        var (form, raw) = await ReadFormAsync(http.Request, ct);
+        if (form is null)
+            return Results.BadRequest();
+        // One callback URL may be set for both: a delivery report has a status, an SMS a text.
+        if (!form.ContainsKey("text") && AtDeliveryReport.TryParse(form, out var report))
+            return await ApplyAtReportAsync(reports, report, ct);
+        if (!AtInboundSms.TryParse(form, out var sms))
+            return Results.BadRequest();
+
+        var stored = await inbox.StoreAsync("africastalking", ChatChannels.Sms, sms.Id, sms.From.Value, sms.Text, raw!, ct);
+        if (stored.Duplicate)
+            return Results.Ok();
+        var answer = await AnswerAsync(conversation, inbox, stored.Id,
+            new ChatTurn(ChatChannels.Sms, sms.From.Value, sms.From.Value, sms.Text, "at-sms:" + sms.Id), logs, ct);
+        // Africa's Talking answers an SMS with an SMS: through the outbox, once per inbound id.
+        await reports.QueueReplyAsync(sms.From.Value, answer.Text, "reply:at:" + sms.Id, ct);
+        signal.Notify();
+        return Results.Ok();
+    }
+
+    private static async Task<IResult> AtDeliveryAsync(HttpContext http, IOptions<AfricasTalkingOptions> options, DeliveryReports reports, CancellationToken ct)
+    {
+        if (!AtCallbackToken.Matches(options.Value.CallbackToken, http.Request.Query["k"]))
+            return Results.StatusCode(StatusCodes.Status403Forbidden);
+        var (form, raw) = await ReadFormAsync(http.Request, ct);
+        if (form is null || !AtDeliveryReport.TryParse(form, out var report))
+            return Results.BadRequest();
+        await reports.RecordRawAsync("africastalking", "sms_delivery", raw!, ct);
+        return await ApplyAtReportAsync(reports, report, ct);
+    }
+
+    private static async Task<IResult> ApplyAtReportAsync(DeliveryReports reports, AtDeliveryReport report, CancellationToken ct)
+    {
+        var rank = report.Status switch
+        {
+            AtDeliveryStatus.Submitted or AtDeliveryStatus.Buffered => 2,
+            AtDeliveryStatus.Sent => 3,
+            AtDeliveryStatus.Success => 4,
+            _ => 6,
+        };
+        await reports.ApplyAsync("africastalking", report.Id, report.Status.ToString().ToLowerInvariant(), rank, report.IsFinal && !report.IsDelivered,
+            report.IsDelivered,
+            report.FailureReason is { Length: > 0 } reason ? "Africa's Talking: " + reason : null, ct);
+        return Results.Ok();
+    }
+
+    // ---- Shared ----
+
+    private static async Task<ChatAnswer> AnswerAsync(Conversation conversation, ChatInbox inbox, Guid inboundId, ChatTurn turn, ILoggerFactory logs,
+        CancellationToken ct)
+    {
+        ChatAnswer answer;
+        try
+        {
+            answer = await conversation.HandleAsync(turn, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logs.CreateLogger(typeof(ChannelWebhooks)).LogError(ex, "Chat message {InboundId} failed", inboundId);
+            answer = new ChatAnswer(Texts.Render("chat.failed", null), End: true);
+        }
+        await inbox.AnswerAsync(inboundId, answer.Text, answer.Secret, ct);
+        return answer;
+    }
+
+    /// An Africa's Talking form body of at most 64 KiB as name → value, and the raw body;
+    /// (null, null) for anything else.
+    private static async Task<(IReadOnlyDictionary<string, string>? Form, string? Raw)> ReadFormAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (!request.HasFormContentType || request.ContentLength > MaxFormBytes)
+            return (null, null);
+        request.EnableBuffering(MaxFormBytes);
+        string raw;
+        using (var reader = new StreamReader(request.Body, leaveOpen: true))
+        {
+            var buffer = new char[MaxFormBytes + 1];
+            var read = await reader.ReadBlockAsync(buffer, ct);
+            if (read > MaxFormBytes) return (null, null);
+            raw = new string(buffer, 0, read).Replace('\0', '\uFFFD');
+        }
+        request.Body.Position = 0;
+        try
+        {
+            // A field sent twice is no Africa's Talking form: AtForm.Read refuses it.
+            return AtForm.Read(await request.ReadFormAsync(ct)) is { } form ? (form, raw) : (null, null);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or FormatException)
+        {
+            return (null, null);
+        }
+    }
+}
