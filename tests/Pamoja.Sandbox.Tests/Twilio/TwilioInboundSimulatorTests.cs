@@ -56,6 +56,15 @@ public sealed class TwilioInboundSimulatorTests(TwilioSandboxFixture fixture) : 
         Assert.Equal(["Asante", "Salio: KES 1,200 & riba 0"],
             messages.Where(m => m.Direction == "outbound").Select(m => m.Body)); // newest first
         Assert.All(messages.Where(m => m.Direction == "outbound"), m => Assert.Equal((TwilioSandbox.WhatsAppFrom, "whatsapp"), (m.From, m.Channel)));
+
+        // The inbox files all three under the member's phone, the inbound one marked as sent by it.
+        var html = await Sandbox.Client.GetStringAsync("/");
+        var section = html[html.IndexOf("<h3>" + phone.Replace("+", "&#x2B;", StringComparison.Ordinal) + "</h3>", StringComparison.Ordinal)..];
+        section = section[..section.IndexOf("</section>", StringComparison.Ordinal)];
+        Assert.Contains("class=\"msg inbound\"", section, StringComparison.Ordinal);
+        Assert.Contains("sent by this phone to &#x2B;14155238886", section, StringComparison.Ordinal);
+        Assert.Contains("Asante", section, StringComparison.Ordinal);
+        Assert.Contains("Salio?", section, StringComparison.Ordinal);
     }
 
     [Fact]
