@@ -4,6 +4,7 @@ using Pamoja.Core.Engines;
 using Pamoja.Core.Ledger;
 using Pamoja.Core.Money;
 using Pamoja.Core.Rotation;
+using Pamoja.Web.Features.Notifications;
 using Pamoja.Web.Features.Ledger;
 using Pamoja.Web.Features.Schedules;
 
@@ -25,7 +26,7 @@ public sealed class CeilingGroup
     public string NewHash { get; set; } = "";
     public List<(Guid Member, int Period, long Amount, Guid Entry)> Fines { get; } = [];
     public List<(int Period, int Cycle, Guid Member, long Amount, long Discount, Guid Entry)> Payouts { get; } = [];
-    public List<(string Recipient, string Template, string Body, string Key)> Reminders { get; } = [];
+    public List<(string Recipient, string Template, string Params, string Key)> Reminders { get; } = [];
     public int OverdueReminders { get; set; }
 }
 
@@ -82,7 +83,7 @@ public static class EngineCeiling
                     break;
                 case EngineEffect.Reminder reminder:
                     var name = RunGroupEngines.ReminderName(reminder.Kind);
-                    plan.Reminders.Add((g.Phone(member[reminder.MemberId]), "reminder." + name, ReminderText(g.Name, currency, reminder),
+                    plan.Reminders.Add((g.Phone(member[reminder.MemberId]), "reminder." + name, Notices.Json(RunGroupEngines.ReminderValues(g.Name, currency, reminder)),
                         $"reminder:{g.Id}:{reminder.MemberId}:{reminder.Period}:{name}"));
                     if (reminder.Kind == ReminderKind.Overdue) plan.OverdueReminders++;
                     break;
@@ -94,16 +95,6 @@ public static class EngineCeiling
         plan.NewHash = head.Hash;
         return plan;
     }
-
-    /// The engine's own wording of a reminder (RunGroupEngines.ReminderText is private: called
-    /// through reflection, before the clock starts), so the ceiling's rows stay the same rows
-    /// when the wording changes.
-    private static readonly Func<string, Currency, EngineEffect.Reminder, string> ReminderText =
-        (typeof(RunGroupEngines).GetMethod("ReminderText", BindingFlags.NonPublic | BindingFlags.Static,
-             [typeof(string), typeof(Currency), typeof(EngineEffect.Reminder)])
-         ?? throw new InvalidOperationException(
-             "RunGroupEngines.ReminderText(string, Currency, EngineEffect.Reminder) was not found: the ceiling words its reminders with it; update bench/Pamoja.Bench/Engines/EngineCeiling.cs."))
-        .CreateDelegate<Func<string, Currency, EngineEffect.Reminder, string>>();
 
     /// Writes every group's day with `writers` concurrent transactions.
     public static Task RunAsync(NpgsqlDataSource db, IReadOnlyList<CeilingGroup> plans, DateOnly day, DateTimeOffset now, int writers, CancellationToken ct) =>
@@ -162,12 +153,12 @@ public static class EngineCeiling
                 """, Guid.CreateVersion7(now), p.GroupId, payout.Period, payout.Cycle, payout.Member, payout.Amount, payout.Discount, payout.Entry, now);
         if (p.Reminders.Count > 0)
             Add("""
-                INSERT INTO notification_outbox (id, channel, recipient, template, body, sensitive, status, attempts, next_attempt_at, created_at, dedupe_key)
-                SELECT r.id, 'sms', r.recipient, r.template, r.body, false, 'pending', 0, $1, $1, r.key
-                  FROM unnest($6::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS r(id, recipient, template, body, key)
+                INSERT INTO notification_outbox (id, channel, recipient, template, params, urgent, sensitive, status, attempts, next_attempt_at, created_at, dedupe_key)
+                SELECT r.id, 'auto', r.recipient, r.template, r.params, false, false, 'pending', 0, $1, $1, r.key
+                  FROM unnest($6::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::text[]) AS r(id, recipient, template, params, key)
                 ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
                 """, now, p.Reminders.Select(r => r.Recipient).ToArray(), p.Reminders.Select(r => r.Template).ToArray(),
-                p.Reminders.Select(r => r.Body).ToArray(), p.Reminders.Select(r => r.Key).ToArray(),
+                p.Reminders.Select(r => r.Params).ToArray(), p.Reminders.Select(r => r.Key).ToArray(),
                 p.Reminders.Select(_ => Guid.CreateVersion7(now)).ToArray());
         Add("""
             INSERT INTO engine_cursors (group_id, done_through, updated_at) VALUES ($1, $2, $3)

@@ -41,7 +41,7 @@ public static class EngineChecks
             UNION ALL
             SELECT 'ledger_heads', count(*), coalesce(sum(hashtextextended(concat_ws('|', group_id, seq), 0)::numeric), 0) FROM ledger_heads
             UNION ALL
-            SELECT 'notification_outbox', count(*), coalesce(sum(hashtextextended(concat_ws('|', channel, recipient, template, body, status, dedupe_key), 0)::numeric), 0) FROM notification_outbox
+            SELECT 'notification_outbox', count(*), coalesce(sum(hashtextextended(concat_ws('|', channel, recipient, template, params::text, status, dedupe_key), 0)::numeric), 0) FROM notification_outbox
             UNION ALL
             SELECT 'engine_cursors', count(*), coalesce(sum(hashtextextended(concat_ws('|', group_id, done_through), 0)::numeric), 0) FROM engine_cursors
             """);

@@ -175,8 +175,9 @@ public sealed class RunGroupEngines(NpgsqlDataSource db, TimeProvider clock, ILo
         _ => "overdue",
     };
 
-    /// The reminder's values for its template (Texts): rendered at dispatch in the member's language.
-    private static Dictionary<string, string> ReminderValues(string group, Currency currency, EngineEffect.Reminder r)
+    /// The reminder's values for its template (Texts): rendered at dispatch in the member's
+    /// language. Public for the engines benchmark, whose ceiling writes the same rows.
+    public static Dictionary<string, string> ReminderValues(string group, Currency currency, EngineEffect.Reminder r)
     {
         var values = new Dictionary<string, string>
         {
