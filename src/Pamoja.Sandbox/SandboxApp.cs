@@ -46,6 +46,7 @@ public static class SandboxApp
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSandboxMessages();
+        builder.Services.AddPhonePage();
         builder.Services.AddAfricasTalking(builder.Configuration);
         builder.Services.AddMpesa(builder.Configuration);
         builder.Services.AddMomo(builder.Configuration);
@@ -56,6 +57,7 @@ public static class SandboxApp
         var app = builder.Build();
         app.MapGet("/health", () => Results.Json(new { status = "healthy" }));
         app.MapInbox();
+        app.MapPhonePage();
         app.MapSandboxMessagesApi();
         app.MapAfricasTalking();
         app.MapMpesa();

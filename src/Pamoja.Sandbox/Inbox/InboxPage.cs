@@ -48,7 +48,7 @@ public static class InboxPage
             USSD sessions and incoming SMS (from the simulators under /sandbox/africastalking)
             show in the phone's section too, shaded. Messages are kept in memory only (the most
             recent ones) and vanish on restart.
-            <a href="/">Refresh</a></p>
+            <a href="/">Refresh</a> · <a href="/phone">Be a phone: write to Pamoja on WhatsApp, SMS or USSD</a></p>
 
             """);
 

@@ -31,7 +31,7 @@ public static class PamojaCli
                         var lines = await scope.ServiceProvider.GetRequiredService<DemoSeed>().RunAsync();
                         if (lines.Count > 0)
                         {
-                            Console.WriteLine($"Demo logins (password: {DemoSeed.DemoPassword}):");
+                            Console.WriteLine($"Demo logins (password: {DemoSeed.DemoPassword}; chat PIN: {DemoSeed.DemoChatPin}):");
                             foreach (var line in lines) Console.WriteLine(line);
                         }
                         else

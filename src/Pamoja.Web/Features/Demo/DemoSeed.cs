@@ -12,9 +12,12 @@ namespace Pamoja.Web.Features.Demo;
 /// created through the same use cases as the app, only into a database with no accounts but
 /// operators. Everyone's password is DemoPassword.
 public sealed class DemoSeed(AppDbContext db, RegisterAccount register, CreateGroup createGroup, AddMember addMember, ChangeMemberRole changeRole,
-    AcceptInvitation acceptInvitation, InvitationLinks links)
+    AcceptInvitation acceptInvitation, InvitationLinks links, Channels.ChatPins pins)
 {
     public const string DemoPassword = "pamoja-demo-2026";
+
+    /// Every demo login's chat PIN, so paying from the sandbox's WhatsApp, SMS or USSD works.
+    public const string DemoChatPin = "2580";
 
     private sealed record Person(string Phone, string Name);
     private sealed record DemoGroup(string Name, GroupSettingsInput Settings, Person Chair, (Person Person, GroupRole Role)[] Members, string Story);
@@ -132,6 +135,8 @@ public sealed class DemoSeed(AppDbContext db, RegisterAccount register, CreateGr
                     await changeRole.HandleAsync(asChair, added.Member.Id, new ChangeRoleRequest(Api.Name(role)), ct);
             }
         }
+        foreach (var account in accounts.Values)
+            await pins.SetAsync(account.Id, DemoChatPin, ct);
     }
 }
 
