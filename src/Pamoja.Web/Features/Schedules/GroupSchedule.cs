@@ -45,8 +45,13 @@ public sealed record GroupSchedule(
     /// run needs first: the group row (shared: member and rotation changes wait), the engine
     /// cursor, and the ledger head (so no contribution commits between this read and the
     /// run's postings). Null when the group does not exist.
+    /// lockForEngine: the group row FOR SHARE and the ledger head FOR UPDATE, so that engine
+    /// runs (and postings) of one group queue one behind the other; the cursor needs no lock of
+    /// its own, since only engine runs write it and they hold the head. createHead: first make
+    /// the head if the group has none (an INSERT attempt each time, so the engine asks for it
+    /// only when a plain lock found no head: Head is then null).
     public static async Task<GroupSchedule?> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, bool lockForEngine,
-        CancellationToken ct)
+        CancellationToken ct, bool createHead = false)
     {
         await using var batch = new NpgsqlBatch(connection, tx);
         batch.BatchCommands.Add(Cmd($"""
@@ -58,11 +63,12 @@ public sealed record GroupSchedule(
             // engine run on the same group waits here and then reads the cursor the first one
             // committed. (A cursor row does not exist before a group's first run: locking it
             // alone would let two first runs both plan from the start.)
-            LedgerWriter.AddHeadLock(batch, groupId);
-            batch.BatchCommands.Add(Cmd("SELECT done_through FROM engine_cursors WHERE group_id = $1 FOR UPDATE", groupId));
+            if (createHead)
+                LedgerWriter.AddHeadLock(batch, groupId);
+            else
+                batch.BatchCommands.Add(Cmd("SELECT seq, hash FROM ledger_heads WHERE group_id = $1 FOR UPDATE", groupId));
         }
-        else
-            batch.BatchCommands.Add(Cmd("SELECT done_through FROM engine_cursors WHERE group_id = $1", groupId));
+        batch.BatchCommands.Add(Cmd("SELECT done_through FROM engine_cursors WHERE group_id = $1", groupId));
         batch.BatchCommands.Add(Cmd("""
             SELECT effective_from, contribution_amount, frequency, every_days, registration_fee, late_fine_amount, late_fine_bps,
                    grace_days, rotation_order, rotation_pot, shares_min, shares_max
@@ -106,7 +112,7 @@ public sealed record GroupSchedule(
         LedgerHead? head = null;
         if (lockForEngine)
         {
-            await reader.NextResultAsync(ct); // the head lock (its INSERT … DO NOTHING returns no result set)
+            await reader.NextResultAsync(ct); // the head (after its INSERT … DO NOTHING, which returns no result set)
             if (await reader.ReadAsync(ct)) head = LedgerWriter.ReadHead(reader);
         }
         await reader.NextResultAsync(ct);

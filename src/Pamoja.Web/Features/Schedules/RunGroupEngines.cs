@@ -35,8 +35,17 @@ public sealed class RunGroupEngines(NpgsqlDataSource db, TimeProvider clock, ILo
     public async Task<EngineRunResult> RunAsync(Guid groupId, DateOnly through, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
+        var tx = await connection.BeginTransactionAsync(ct);
         var schedule = await GroupSchedule.LoadAsync(connection, tx, groupId, lockForEngine: true, ct);
+        if (schedule is { Head: null })
+        {
+            // A group that has never posted has no head yet: make it, then read again under it.
+            await tx.RollbackAsync(ct);
+            await tx.DisposeAsync();
+            tx = await connection.BeginTransactionAsync(ct);
+            schedule = await GroupSchedule.LoadAsync(connection, tx, groupId, lockForEngine: true, ct, createHead: true);
+        }
+        await using var _ = tx;
         var from = schedule is null ? through.AddDays(1) : schedule.DoneThrough?.AddDays(1) ?? schedule.FirstEngineDate;
         if (schedule is null || from > through)
         {
