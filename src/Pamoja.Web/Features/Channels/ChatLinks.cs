@@ -26,12 +26,22 @@ public sealed class ChatLinks(NpgsqlDataSource db, IDataProtectionProvider prote
 
     public TimeSpan Lifetime => options.Value.LinkLifetime;
 
+    /// A link for the phone. An unused one for the same step made in the last half of its
+    /// lifetime is given again, so someone writing "pay" ten times makes one link, not ten.
     public async Task<string> CreateAsync(string phone, string purpose, string target, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var id = Guid.CreateVersion7(now);
         await using var cmd = db.CreateCommand("""
-            INSERT INTO chat_links (id, phone, purpose, target, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)
+            WITH recent AS (
+                SELECT id FROM chat_links
+                 WHERE phone = $2 AND purpose = $3 AND target = $4 AND used_at IS NULL AND created_at > $7 AND expires_at > $5
+                 ORDER BY created_at DESC LIMIT 1),
+            made AS (
+                INSERT INTO chat_links (id, phone, purpose, target, created_at, expires_at)
+                SELECT $1, $2, $3, $4, $5, $6 WHERE NOT EXISTS (SELECT 1 FROM recent)
+                RETURNING id)
+            SELECT id FROM recent UNION ALL SELECT id FROM made
             """);
         cmd.Parameters.AddWithValue(id);
         cmd.Parameters.AddWithValue(phone);
@@ -39,8 +49,9 @@ public sealed class ChatLinks(NpgsqlDataSource db, IDataProtectionProvider prote
         cmd.Parameters.AddWithValue(target);
         cmd.Parameters.AddWithValue(now);
         cmd.Parameters.AddWithValue(now + Lifetime);
-        await cmd.ExecuteNonQueryAsync(ct);
-        return urls.Absolute("/l/" + WebEncoders.Base64UrlEncode(_protector.Protect(id.ToByteArray())));
+        cmd.Parameters.AddWithValue(now - Lifetime / 2);
+        var linkId = (Guid)(await cmd.ExecuteScalarAsync(ct))!;
+        return urls.Absolute("/l/" + WebEncoders.Base64UrlEncode(_protector.Protect(linkId.ToByteArray())));
     }
 
     /// The link's id if the token is one Pamoja made; null for anything else.

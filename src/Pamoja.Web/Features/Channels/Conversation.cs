@@ -423,18 +423,22 @@ public sealed class Conversation(
         return new ChatAnswer(Texts.Render(textKey + ".ussd", language, values), End: true);
     }
 
+    /// At most one such SMS per phone and step in a link's lifetime: dialling again and again
+    /// must not cost an SMS each time (the link sent first still works).
     private async Task SendLinkBySmsAsync(string phone, string purpose, string link, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         await using var cmd = db.CreateCommand("""
             INSERT INTO notification_outbox (id, channel, recipient, template, params, urgent, sensitive, status, attempts, next_attempt_at, created_at)
-            VALUES ($1, 'sms', $2, $3, $4::jsonb, true, true, 'pending', 0, $5, $5)
+            SELECT $1, 'sms', $2, $3, $4::jsonb, true, true, 'pending', 0, $5, $5
+             WHERE NOT EXISTS (SELECT 1 FROM notification_outbox WHERE recipient = $2 AND template = $3 AND created_at > $6)
             """);
         cmd.Parameters.AddWithValue(Guid.CreateVersion7(now));
         cmd.Parameters.AddWithValue(phone);
         cmd.Parameters.AddWithValue("link." + purpose);
         cmd.Parameters.AddWithValue(Notices.Json(new Dictionary<string, string> { ["link"] = link, ["minutes"] = Minutes(links.Lifetime) }));
         cmd.Parameters.AddWithValue(now);
+        cmd.Parameters.AddWithValue(now - links.Lifetime);
         await cmd.ExecuteNonQueryAsync(ct);
         outboxSignal.Notify();
     }
