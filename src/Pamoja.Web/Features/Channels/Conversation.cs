@@ -176,7 +176,7 @@ public sealed class Conversation(
             Action.Balance => Reply(await BalanceAsync(member, language, ct), ussd, end: true),
             Action.Due => Reply(await DueAsync(member, language, ct), ussd, end: true),
             Action.Payout => Reply(await PayoutAsync(member, language, ct), ussd, end: true),
-            Action.Statement => Reply(await StatementAsync(member, language, ct), ussd, end: true),
+            Action.Statement => Reply(await StatementAsync(member, language, ussd, ct), ussd, end: true),
             Action.Pay => await StartPayAsync(turn, session, member, language, ct),
             _ => Reply(Texts.Render("chat.help", language), ussd, end: true),
         };
@@ -202,7 +202,8 @@ public sealed class Conversation(
         return Reply(Texts.Render("chat.choose_group", language, new Dictionary<string, string> { ["list"] = GroupList(memberships) }), ussd, end: false);
     }
 
-    private static string GroupList(IReadOnlyList<Membership> memberships) => Texts.NumberedList(memberships.Select(m => m.GroupName));
+    /// Names cut to 24 characters: nine of them must fit a USSD screen.
+    private static string GroupList(IReadOnlyList<Membership> memberships) => Texts.NumberedList(memberships.Select(m => Short(m.GroupName, 24)));
 
     private static Action? MenuAction(string input, int groups) => input switch
     {
@@ -296,16 +297,18 @@ public sealed class Conversation(
         });
     }
 
-    private async Task<string> StatementAsync(Membership m, string language, CancellationToken ct)
+    private async Task<string> StatementAsync(Membership m, string language, bool ussd, CancellationToken ct)
     {
         var statement = await ledger.StatementAsync(Context(m), m.MemberId, null, null, ct);
         if (statement.Entries.Count == 0)
             return Texts.Render("chat.statement.none", language, new Dictionary<string, string> { ["group"] = m.GroupName });
-        var lines = statement.Entries.TakeLast(StatementLines).Reverse().Select(e =>
-            $"{Texts.Date(e.EffectiveOn, language)} {Short(e.Memo, 24)} {(e.Amount >= 0 ? "+" : "")}{m.Currency.Format(e.Amount)}");
+        // A USSD screen holds about 182 characters: five lines fit only written short.
+        var lines = statement.Entries.TakeLast(StatementLines).Reverse().Select(e => ussd
+            ? $"{e.EffectiveOn.ToString("d MMM", CultureInfo.InvariantCulture)} {Short(e.Memo, 10)} {(e.Amount >= 0 ? "+" : "-")}{Major(Math.Abs(e.Amount), m.Currency)}"
+            : $"{Texts.Date(e.EffectiveOn, language)} {Short(e.Memo, 24)} {(e.Amount >= 0 ? "+" : "")}{m.Currency.Format(e.Amount)}");
         return Texts.Render("chat.statement", language, new Dictionary<string, string>
         {
-            ["group"] = m.GroupName,
+            ["group"] = ussd ? Short(m.GroupName, 20) : m.GroupName,
             ["lines"] = string.Join("\n", lines),
         });
     }
@@ -568,6 +571,12 @@ public sealed class Conversation(
         return p;
     }
 
-    private static string Major(long minor, Currency currency) =>
-        (minor / Pow10(currency.Exponent)).ToString(CultureInfo.InvariantCulture);
+    /// An amount as a member types it: "500", or "1.25" when there are cents.
+    private static string Major(long minor, Currency currency)
+    {
+        var scale = Pow10(currency.Exponent);
+        var whole = (minor / scale).ToString(CultureInfo.InvariantCulture);
+        var cents = minor % scale;
+        return cents == 0 ? whole : whole + "." + cents.ToString(CultureInfo.InvariantCulture).PadLeft(currency.Exponent, '0');
+    }
 }
