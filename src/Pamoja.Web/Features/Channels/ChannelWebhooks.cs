@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Options;
 using Pamoja.Web.Features.Notifications;
 using Pamoja.Web.Integrations.AfricasTalking;
@@ -79,13 +81,16 @@ public static class ChannelWebhooks
         if (form is null || !UssdRequest.TryParse(form, out var request, out var error))
             return Results.Text(UssdReply.End("Sorry, that request could not be read."), UssdReply.ContentType, statusCode: StatusCodes.Status400BadRequest);
 
-        // AT sends the whole session's input every time: session and text identify the step.
-        var stored = await inbox.StoreAsync("africastalking", ChatChannels.Ussd, request.SessionId + "#" + request.Text, request.PhoneNumber.Value,
-            request.LastInput, raw!, ct);
+        // AT sends the whole session's input every time: session and text identify the step. The
+        // text holds every input so far, a PIN among them, so the step's id carries a digest of
+        // it, and once a step read a PIN the later steps' raw forms (which repeat it) are not kept.
+        var stepId = request.SessionId + "#" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(request.Text)));
+        var keptRaw = await inbox.HadSecretAsync("africastalking", ChatChannels.Ussd, request.PhoneNumber.Value, request.SessionId + "#", ct) ? ChatInbox.Redacted : raw!;
+        var stored = await inbox.StoreAsync("africastalking", ChatChannels.Ussd, stepId, request.PhoneNumber.Value, request.LastInput, keptRaw, ct);
         if (stored.Duplicate)
             return Results.Text(stored.Reply ?? UssdReply.End("Please dial again."), UssdReply.ContentType);
         var turn = new ChatTurn(ChatChannels.Ussd, request.PhoneNumber.Value, request.SessionId, request.LastInput ?? "",
-            "at-ussd:" + request.SessionId + "#" + request.Text, Start: request.Inputs.Count == 0);
+            "at-ussd:" + stepId, Start: request.Inputs.Count == 0);
         ChatAnswer answer;
         try
         {
