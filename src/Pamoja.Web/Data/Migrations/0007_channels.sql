@@ -3,7 +3,7 @@
 
 -- How a phone number wants to be reached. Keyed by phone, not user: invited members without an
 -- account get notices too. A missing row means the defaults (English, SMS, 21:00-07:00 quiet
--- hours in Africa/Nairobi).
+-- hours in the time zone of the phone's country).
 CREATE TABLE contact_preferences (
     phone                    varchar(32) PRIMARY KEY CHECK (phone ~ '^\+[1-9][0-9]{7,14}$'),
     language                 text        NOT NULL DEFAULT 'en' CHECK (language IN ('en', 'sw', 'zu', 'yo', 'rw', 'fr')),
@@ -11,7 +11,8 @@ CREATE TABLE contact_preferences (
     -- Minutes after local midnight; equal start and end means no quiet hours.
     quiet_from               smallint    NOT NULL DEFAULT 1260 CHECK (quiet_from BETWEEN 0 AND 1439),
     quiet_to                 smallint    NOT NULL DEFAULT 420 CHECK (quiet_to BETWEEN 0 AND 1439),
-    time_zone                text        NOT NULL DEFAULT 'Africa/Nairobi',
+    -- Null: the time zone of the phone number's country (ContactPreference.ZoneOf).
+    time_zone                text,
     -- WhatsApp allows free-form messages only within 24 hours of the member's last message.
     whatsapp_last_inbound_at timestamptz,
     updated_at               timestamptz NOT NULL
@@ -43,7 +44,9 @@ CREATE INDEX notification_outbox_provider_message_idx ON notification_outbox (pr
 ALTER TABLE users
     ADD COLUMN chat_pin_hash        text,
     ADD COLUMN chat_pin_failures    integer NOT NULL DEFAULT 0 CHECK (chat_pin_failures >= 0),
-    ADD COLUMN chat_pin_locked_until timestamptz;
+    ADD COLUMN chat_pin_locked_until timestamptz,
+    -- Lockouts since the PIN was last set: the third disables the PIN until it is set again.
+    ADD COLUMN chat_pin_lockouts    integer NOT NULL DEFAULT 0 CHECK (chat_pin_lockouts >= 0);
 
 -- Every inbound chat message and USSD step, stored raw before it is handled and answered the
 -- same way however often the provider delivers it (MessageSid; AT's sessionId + text).
@@ -92,3 +95,18 @@ CREATE TABLE chat_links (
 
 -- A chat finds its member by phone number.
 CREATE INDEX group_members_phone_idx ON group_members (phone);
+
+-- A delivery report can outrun the send's own answer (Twilio reports a WhatsApp failure within
+-- a second). One that matches no sent message yet waits here and is applied when the message's
+-- provider id is recorded.
+CREATE TABLE pending_delivery_reports (
+    provider             text        NOT NULL,
+    provider_message_id  text        NOT NULL,
+    status               text        NOT NULL,
+    rank                 integer     NOT NULL,
+    final                boolean     NOT NULL,
+    delivered            boolean     NOT NULL,
+    error                text,
+    received_at          timestamptz NOT NULL,
+    PRIMARY KEY (provider, provider_message_id, status)
+);

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Options;
 using Pamoja.Web.Features.Notifications;
 using Pamoja.Web.Integrations.AfricasTalking;
@@ -16,6 +14,10 @@ namespace Pamoja.Web.Features.Channels;
 public static class ChannelWebhooks
 {
     private const int MaxFormBytes = 64 * 1024;
+
+    /// Once a message is stored its handling runs to the end (not cut short by the provider
+    /// hanging up), within this.
+    private static readonly TimeSpan HandlingTimeout = TimeSpan.FromSeconds(30);
 
     public static WebApplication MapChannelWebhooks(this WebApplication app)
     {
@@ -42,15 +44,21 @@ public static class ChannelWebhooks
         if (!TwilioInbound.TryParse(request.Form, out var message) || message.AccountSid != options.AccountSid)
             return Results.Text(TwiML.Empty, TwiML.ContentType, statusCode: StatusCodes.Status400BadRequest);
 
-        var stored = await inbox.StoreAsync("twilio", message.Channel, message.MessageSid, message.From, message.Body, request.RawBody, ct);
+        // A PIN is never written down: a message that answers "your PIN?" is stored as a marker.
+        var secret = await conversation.AwaitsPinAsync(message.Channel, message.From, message.From, ct);
+        var stored = await inbox.StoreAsync("twilio", message.Channel, message.MessageSid, message.From,
+            secret ? ChatInbox.Redacted : message.Body, secret ? ChatInbox.Redacted : request.RawBody, ct);
         if (stored.Duplicate)
             return Results.Text(stored.Reply is { Length: > 0 } again ? TwiML.Message(again) : TwiML.Empty, TwiML.ContentType);
-        if (message.Channel == ChatChannels.WhatsApp)
-            await inbox.NoteWhatsAppAsync(message.From, ct);
 
+        // Stored: from here the work finishes even if Twilio stops waiting (its 15 s), so the
+        // row is answered and the session saved with whatever the turn did.
+        using var work = new CancellationTokenSource(HandlingTimeout);
+        if (message.Channel == ChatChannels.WhatsApp)
+            await inbox.NoteWhatsAppAsync(message.From, work.Token);
         var text = string.IsNullOrEmpty(message.ButtonPayload) ? message.Body : message.ButtonPayload;
         var answer = await AnswerAsync(conversation, inbox, stored.Id,
-            new ChatTurn(message.Channel, message.From, message.From, text, "twilio:" + message.MessageSid), logs, ct);
+            new ChatTurn(message.Channel, message.From, message.From, text, "twilio:" + message.MessageSid), logs, work.Token);
         return Results.Text(TwiML.Message(answer.Text), TwiML.ContentType);
     }
 
@@ -81,28 +89,35 @@ public static class ChannelWebhooks
         if (form is null || !UssdRequest.TryParse(form, out var request, out var error))
             return Results.Text(UssdReply.End("Sorry, that request could not be read."), UssdReply.ContentType, statusCode: StatusCodes.Status400BadRequest);
 
-        // AT sends the whole session's input every time: session and text identify the step. The
-        // text holds every input so far, a PIN among them, so the step's id carries a digest of
-        // it, and once a step read a PIN the later steps' raw forms (which repeat it) are not kept.
-        var stepId = request.SessionId + "#" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(request.Text)));
-        var keptRaw = await inbox.HadSecretAsync("africastalking", ChatChannels.Ussd, request.PhoneNumber.Value, request.SessionId + "#", ct) ? ChatInbox.Redacted : raw!;
-        var stored = await inbox.StoreAsync("africastalking", ChatChannels.Ussd, stepId, request.PhoneNumber.Value, request.LastInput, keptRaw, ct);
+        // AT sends the whole session's input every time (a PIN among it), and a session only goes
+        // forward: the session and the number of inputs identify the step. The cumulative text
+        // is never stored: the raw form keeps the other fields and the newest input, which is a
+        // marker when it answers "your PIN?".
+        var stepId = request.SessionId + "#" + request.Inputs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var secret = await conversation.AwaitsPinAsync(ChatChannels.Ussd, request.SessionId, request.PhoneNumber.Value, ct);
+        var input = secret ? ChatInbox.Redacted : request.LastInput;
+        var keptRaw = string.Join("&",
+            form.Where(f => f.Key != "text").Select(f => Uri.EscapeDataString(f.Key) + "=" + Uri.EscapeDataString(f.Value))
+                .Append("inputs=" + request.Inputs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .Append("last=" + Uri.EscapeDataString(input ?? "")));
+        var stored = await inbox.StoreAsync("africastalking", ChatChannels.Ussd, stepId, request.PhoneNumber.Value, input, keptRaw, ct);
         if (stored.Duplicate)
             return Results.Text(stored.Reply ?? UssdReply.End("Please dial again."), UssdReply.ContentType);
         var turn = new ChatTurn(ChatChannels.Ussd, request.PhoneNumber.Value, request.SessionId, request.LastInput ?? "",
             "at-ussd:" + stepId, Start: request.Inputs.Count == 0);
+        using var work = new CancellationTokenSource(HandlingTimeout);
         ChatAnswer answer;
         try
         {
-            answer = await conversation.HandleAsync(turn, ct);
+            answer = await conversation.HandleAsync(turn, work.Token);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
             logs.CreateLogger(typeof(ChannelWebhooks)).LogError(ex, "USSD step {InboundId} failed", stored.Id);
             answer = new ChatAnswer(Texts.Render("chat.failed", null), End: true);
         }
         var reply = answer.End ? UssdReply.End(answer.Text) : UssdReply.Continue(answer.Text);
-        await inbox.AnswerAsync(stored.Id, reply, answer.Secret, ct);
+        await inbox.AnswerAsync(stored.Id, reply, answer.Secret, work.Token);
         return Results.Text(reply, UssdReply.ContentType);
     }
 
@@ -110,10 +125,12 @@ public static class ChannelWebhooks
     {
         if (!AtCallbackToken.Matches(options.Value.CallbackToken, http.Request.Query["k"]))
             return Results.StatusCode(StatusCodes.Status403Forbidden);
-        var (form, raw) = await ReadFormAsync(http.Request, ct);
+        var (form, _) = await ReadFormAsync(http.Request, ct);
         if (form is null || !AtUssdSessionEvent.TryParse(form, out _))
             return Results.BadRequest();
-        await reports.RecordRawAsync("africastalking", "ussd_event", raw!, ct);
+        // Kept without "input" (the session's whole text, a PIN among it).
+        await reports.RecordRawAsync("africastalking", "ussd_event",
+            string.Join("&", form.Where(f => f.Key != "input").Select(f => Uri.EscapeDataString(f.Key) + "=" + Uri.EscapeDataString(f.Value))), ct);
         return Results.Ok();
     }
 
@@ -131,13 +148,22 @@ public static class ChannelWebhooks
         if (!AtInboundSms.TryParse(form, out var sms))
             return Results.BadRequest();
 
-        var stored = await inbox.StoreAsync("africastalking", ChatChannels.Sms, sms.Id, sms.From.Value, sms.Text, raw!, ct);
+        var secret = await conversation.AwaitsPinAsync(ChatChannels.Sms, sms.From.Value, sms.From.Value, ct);
+        var stored = await inbox.StoreAsync("africastalking", ChatChannels.Sms, sms.Id, sms.From.Value,
+            secret ? ChatInbox.Redacted : sms.Text, secret ? ChatInbox.Redacted : raw!, ct);
         if (stored.Duplicate)
+        {
+            // Answered before: queue that reply again (a no-op if it was queued), in case the
+            // first delivery stopped between answering and queuing.
+            if (stored.Reply is { Length: > 0 } before)
+                await reports.QueueReplyAsync(sms.From.Value, before, "reply:at:" + sms.Id, ct);
             return Results.Ok();
+        }
+        using var work = new CancellationTokenSource(HandlingTimeout);
         var answer = await AnswerAsync(conversation, inbox, stored.Id,
-            new ChatTurn(ChatChannels.Sms, sms.From.Value, sms.From.Value, sms.Text, "at-sms:" + sms.Id), logs, ct);
+            new ChatTurn(ChatChannels.Sms, sms.From.Value, sms.From.Value, sms.Text, "at-sms:" + sms.Id), logs, work.Token);
         // Africa's Talking answers an SMS with an SMS: through the outbox, once per inbound id.
-        await reports.QueueReplyAsync(sms.From.Value, answer.Text, "reply:at:" + sms.Id, ct);
+        await reports.QueueReplyAsync(sms.From.Value, answer.Text, "reply:at:" + sms.Id, work.Token);
         signal.Notify();
         return Results.Ok();
     }
@@ -155,10 +181,11 @@ public static class ChannelWebhooks
 
     private static async Task<IResult> ApplyAtReportAsync(DeliveryReports reports, AtDeliveryReport report, CancellationToken ct)
     {
+        // Africa's Talking's order: Sent (to the network), Submitted, Buffered, then Success or a failure.
         var rank = report.Status switch
         {
-            AtDeliveryStatus.Submitted or AtDeliveryStatus.Buffered => 2,
-            AtDeliveryStatus.Sent => 3,
+            AtDeliveryStatus.Sent => 2,
+            AtDeliveryStatus.Submitted or AtDeliveryStatus.Buffered => 3,
             AtDeliveryStatus.Success => 4,
             _ => 6,
         };
@@ -178,7 +205,7 @@ public static class ChannelWebhooks
         {
             answer = await conversation.HandleAsync(turn, ct);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
             logs.CreateLogger(typeof(ChannelWebhooks)).LogError(ex, "Chat message {InboundId} failed", inboundId);
             answer = new ChatAnswer(Texts.Render("chat.failed", null), End: true);

@@ -71,21 +71,6 @@ public sealed class ChatInbox(NpgsqlDataSource db, TimeProvider clock)
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    /// Whether a stored step of the phone whose id starts with the prefix (a USSD session's) read a PIN.
-    public async Task<bool> HadSecretAsync(string provider, string channel, string phone, string externalIdPrefix, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand("""
-            SELECT EXISTS (SELECT 1 FROM inbound_messages
-                            WHERE phone = $5 AND provider = $1 AND channel = $2 AND starts_with(external_id, $3) AND body = $4)
-            """);
-        cmd.Parameters.AddWithValue(provider);
-        cmd.Parameters.AddWithValue(channel);
-        cmd.Parameters.AddWithValue(externalIdPrefix);
-        cmd.Parameters.AddWithValue(Redacted);
-        cmd.Parameters.AddWithValue(phone);
-        return await cmd.ExecuteScalarAsync(ct) is true;
-    }
-
     public async Task RejectAsync(Guid id, string why, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("UPDATE inbound_messages SET status = 'rejected', reply = $2, answered_at = $3 WHERE id = $1");

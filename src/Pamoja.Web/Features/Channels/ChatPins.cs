@@ -10,6 +10,10 @@ public sealed class ChannelOptions
     public int PinAttempts { get; set; } = 3;
     public TimeSpan PinLockout { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// Lockouts (since the PIN was set) after which the PIN stops working until it is set
+    /// again on the web: without it, 3 guesses every 30 minutes would find a 4-digit PIN in days.
+    public int PinLockoutsBeforeDisabled { get; set; } = 3;
+
     /// How long a chat conversation remembers where it was (a pending PIN, a chosen group).
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
@@ -19,6 +23,7 @@ public sealed class ChannelOptions
 
 public enum PinCheck { Ok, Wrong, Locked, NotSet }
 
+/// LockedUntil is DateTimeOffset.MaxValue when the PIN is disabled until it is set again.
 public sealed record PinResult(PinCheck Outcome, int AttemptsLeft, DateTimeOffset? LockedUntil);
 
 /// The chat PIN: 4 to 6 digits, set on the web, stored as a salted PBKDF2 hash, and locked
@@ -65,7 +70,8 @@ public sealed class ChatPins(NpgsqlDataSource db, TimeProvider clock, IOptions<C
     /// Sets (or replaces) a user's PIN and lifts any lockout.
     public async Task SetAsync(Guid userId, string pin, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("UPDATE users SET chat_pin_hash = $2, chat_pin_failures = 0, chat_pin_locked_until = NULL WHERE id = $1");
+        await using var cmd = db.CreateCommand(
+            "UPDATE users SET chat_pin_hash = $2, chat_pin_failures = 0, chat_pin_locked_until = NULL, chat_pin_lockouts = 0 WHERE id = $1");
         cmd.Parameters.AddWithValue(userId);
         cmd.Parameters.AddWithValue(Hash(pin));
         await cmd.ExecuteNonQueryAsync(ct);
@@ -86,9 +92,10 @@ public sealed class ChatPins(NpgsqlDataSource db, TimeProvider clock, IOptions<C
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         string? hash;
-        int failures;
+        int failures, lockouts;
         DateTimeOffset? lockedUntil;
-        await using (var read = new NpgsqlCommand("SELECT chat_pin_hash, chat_pin_failures, chat_pin_locked_until FROM users WHERE id = $1 FOR UPDATE", connection, tx))
+        await using (var read = new NpgsqlCommand(
+            "SELECT chat_pin_hash, chat_pin_failures, chat_pin_locked_until, chat_pin_lockouts FROM users WHERE id = $1 FOR UPDATE", connection, tx))
         {
             read.Parameters.AddWithValue(userId);
             await using var reader = await read.ExecuteReaderAsync(ct);
@@ -96,24 +103,29 @@ public sealed class ChatPins(NpgsqlDataSource db, TimeProvider clock, IOptions<C
             hash = reader.IsDBNull(0) ? null : reader.GetString(0);
             failures = reader.GetInt32(1);
             lockedUntil = reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2);
+            lockouts = reader.GetInt32(3);
         }
         if (hash is null) return new PinResult(PinCheck.NotSet, 0, null);
+        if (lockouts >= o.PinLockoutsBeforeDisabled) return new PinResult(PinCheck.Locked, 0, DateTimeOffset.MaxValue);
         if (lockedUntil > now) return new PinResult(PinCheck.Locked, 0, lockedUntil);
         if (lockedUntil is not null) failures = 0; // the lockout has passed: a fresh set of tries
 
         var ok = pin.Length is >= 4 and <= 6 && pin.All(char.IsAsciiDigit) && Matches(hash, pin);
         failures = ok ? 0 : failures + 1;
         DateTimeOffset? lockUntil = failures >= o.PinAttempts ? now + o.PinLockout : null;
-        await using (var write = new NpgsqlCommand("UPDATE users SET chat_pin_failures = $2, chat_pin_locked_until = $3 WHERE id = $1", connection, tx))
+        if (lockUntil is not null) lockouts++;
+        await using (var write = new NpgsqlCommand(
+            "UPDATE users SET chat_pin_failures = $2, chat_pin_locked_until = $3, chat_pin_lockouts = $4 WHERE id = $1", connection, tx))
         {
             write.Parameters.AddWithValue(userId);
             write.Parameters.AddWithValue(lockUntil is null ? failures : 0);
             write.Parameters.AddWithValue((object?)lockUntil ?? DBNull.Value);
+            write.Parameters.AddWithValue(ok ? 0 : lockouts);
             await write.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);
         return ok ? new PinResult(PinCheck.Ok, o.PinAttempts, null)
-            : lockUntil is not null ? new PinResult(PinCheck.Locked, 0, lockUntil)
+            : lockUntil is not null ? new PinResult(PinCheck.Locked, 0, lockouts >= o.PinLockoutsBeforeDisabled ? DateTimeOffset.MaxValue : lockUntil)
             : new PinResult(PinCheck.Wrong, o.PinAttempts - failures, null);
     }
 }

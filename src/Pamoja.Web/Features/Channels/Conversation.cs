@@ -83,6 +83,21 @@ public sealed class Conversation(
         ["help"] = Action.Help, ["msaada"] = Action.Help, ["?"] = Action.Help,
     };
 
+    /// Whether the conversation's next message answers "your PIN?": the webhooks then store it
+    /// as a marker from the start, so a PIN is never written down.
+    public async Task<bool> AwaitsPinAsync(string channel, string conversation, string phone, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT EXISTS (SELECT 1 FROM chat_sessions
+                            WHERE channel = $1 AND conversation = $2 AND phone = $3 AND step = 'pay_pin' AND expires_at > $4)
+            """);
+        cmd.Parameters.AddWithValue(channel);
+        cmd.Parameters.AddWithValue(conversation);
+        cmd.Parameters.AddWithValue(phone);
+        cmd.Parameters.AddWithValue(clock.GetUtcNow());
+        return await cmd.ExecuteScalarAsync(ct) is true;
+    }
+
     public async Task<ChatAnswer> HandleAsync(ChatTurn turn, CancellationToken ct)
     {
         var language = await LanguageAsync(turn.Phone, ct);
@@ -353,6 +368,10 @@ public sealed class Conversation(
         session.Step = Steps.PayPin;
         session.Data["amount"] = amount.ToString(CultureInfo.InvariantCulture);
         session.Data["provider"] = provider;
+        // What the member confirms: this group, this amount, once (the intent is the payment's
+        // idempotency key, and the step is consumed before the payment is asked for).
+        session.Data["group"] = m.GroupId.ToString("D");
+        session.Data["intent"] = Guid.NewGuid().ToString("N");
         return Task.FromResult(Reply(Texts.Render("chat.pay.confirm", language, new Dictionary<string, string>
         {
             ["group"] = m.GroupName,
@@ -367,11 +386,17 @@ public sealed class Conversation(
         var ussd = turn.Channel == ChatChannels.Ussd;
         if (m.UserId is not { } userId
             || !long.TryParse(session.Data.GetValueOrDefault("amount"), NumberStyles.None, CultureInfo.InvariantCulture, out var amount)
-            || session.Data.GetValueOrDefault("provider") is not { } provider)
+            || session.Data.GetValueOrDefault("provider") is not { } provider
+            || session.Data.GetValueOrDefault("intent") is not { } intent
+            || session.Data.GetValueOrDefault("group") != m.GroupId.ToString("D"))
         {
+            // The confirmed group is no longer this member's (or the step is damaged): start over.
             Reset(session);
             return Reply(Texts.Render("chat.help", language), ussd, end: true) with { Secret = true };
         }
+        // Only something that looks like a PIN is tried (and counted): a sticker or "ok" is not a wrong PIN.
+        if (input.Length is < 4 or > 6 || !input.All(char.IsAsciiDigit))
+            return Reply(Texts.Render("chat.pin.ask", language), ussd, end: false) with { Secret = true };
         var check = await pins.CheckAsync(userId, input, ct);
         switch (check.Outcome)
         {
@@ -380,6 +405,9 @@ public sealed class Conversation(
                 {
                     ["left"] = check.AttemptsLeft.ToString(CultureInfo.InvariantCulture),
                 }), ussd, end: false) with { Secret = true };
+            case PinCheck.Locked when check.LockedUntil == DateTimeOffset.MaxValue:
+                Reset(session);
+                return (await LinkAnswerAsync(turn, language, LinkPurposes.SetPin, "/account/chat-pin", "chat.pin.disabled", ct)) with { Secret = true };
             case PinCheck.Locked:
                 Reset(session);
                 return (await LinkAnswerAsync(turn, language, LinkPurposes.SetPin, "/account/chat-pin", "chat.pin.locked", ct,
@@ -389,12 +417,15 @@ public sealed class Conversation(
                 return (await LinkAnswerAsync(turn, language, LinkPurposes.SetPin, "/account/chat-pin", "chat.pin.missing", ct)) with { Secret = true };
         }
 
-        // The PIN is right: ask the provider, exactly once for this turn however often it is delivered.
+        // The PIN is right. Consume the step first: of two deliveries (or two messages) confirming
+        // the same payment, only one gets past here; then ask the provider, once per intent.
         Reset(session);
+        if (!await ConsumePayStepAsync(turn, intent, ct))
+            return Reply(Texts.Render("chat.pay.already", language), ussd, end: true) with { Secret = true };
         var caller = Context(m);
         var request = new CollectionRequest(m.MemberId, amount, provider, null);
         var canonical = string.Join("\n", "chat/pay", m.GroupId.ToString("D"), amount.ToString(CultureInfo.InvariantCulture), provider);
-        var key = new IdempotencyKey(userId, "chat:" + turn.TurnKey, SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+        var key = new IdempotencyKey(userId, "chat:pay:" + intent, SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
         var result = MoneyResult.From(await money.RunAsync(key, (c, tx) => collect.HandleAsync(c, tx, caller, request, ct), ct));
         paymentSignal.Notify();
         if (!result.Created)
@@ -405,6 +436,19 @@ public sealed class Conversation(
             ["amount"] = m.Currency.Format(amount),
             ["provider"] = PaymentBook.Name(provider),
         }), ussd, end: true) with { Secret = true };
+    }
+
+    private async Task<bool> ConsumePayStepAsync(ChatTurn turn, string intent, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            UPDATE chat_sessions SET step = 'home', data = '{}'::jsonb, updated_at = $4
+             WHERE channel = $1 AND conversation = $2 AND step = 'pay_pin' AND data->>'intent' = $3
+            """);
+        cmd.Parameters.AddWithValue(turn.Channel);
+        cmd.Parameters.AddWithValue(turn.Conversation);
+        cmd.Parameters.AddWithValue(intent);
+        cmd.Parameters.AddWithValue(clock.GetUtcNow());
+        return await cmd.ExecuteNonQueryAsync(ct) == 1;
     }
 
     // ---- Links and strangers ----

@@ -27,7 +27,27 @@ public sealed class DeliveryReports(NpgsqlDataSource db, TimeProvider clock, Out
             read.Parameters.AddWithValue(provider);
             read.Parameters.AddWithValue(providerMessageId);
             await using var reader = await read.ExecuteReaderAsync(ct);
-            if (!await reader.ReadAsync(ct)) return false;
+            if (!await reader.ReadAsync(ct))
+            {
+                // Not (yet) a message of ours: a report can outrun the send's own answer. It
+                // waits, and is applied when that message's provider id is recorded.
+                await reader.DisposeAsync();
+                await using var wait = new NpgsqlCommand("""
+                    INSERT INTO pending_delivery_reports (provider, provider_message_id, status, rank, final, delivered, error, received_at)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING
+                    """, connection, tx);
+                wait.Parameters.AddWithValue(provider);
+                wait.Parameters.AddWithValue(providerMessageId);
+                wait.Parameters.AddWithValue(status);
+                wait.Parameters.AddWithValue(rank);
+                wait.Parameters.AddWithValue(final);
+                wait.Parameters.AddWithValue(delivered);
+                wait.Parameters.Add(new NpgsqlParameter { Value = (object?)error ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+                wait.Parameters.AddWithValue(now);
+                await wait.ExecuteNonQueryAsync(ct);
+                await tx.CommitAsync(ct);
+                return false;
+            }
             (id, channel, currentRank, currentFinal) = (reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt32(2), reader.GetBoolean(3));
         }
         if (currentFinal || rank <= currentRank)
@@ -56,7 +76,7 @@ public sealed class DeliveryReports(NpgsqlDataSource db, TimeProvider clock, Out
             await using var copy = new NpgsqlCommand("""
                 INSERT INTO notification_outbox (id, channel, recipient, template, body, params, urgent, sensitive, status, attempts,
                                                  next_attempt_at, created_at, dedupe_key, fallback_of)
-                SELECT $2, 'sms', recipient, template, body, params, true, sensitive, 'pending', 0, $3, $3, 'fallback:' || id::text, id
+                SELECT $2, 'sms', recipient, template, body, params, urgent, sensitive, 'pending', 0, $3, $3, 'fallback:' || id::text, id
                   FROM notification_outbox WHERE id = $1
                 ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
                 """, connection, tx);
@@ -68,6 +88,25 @@ public sealed class DeliveryReports(NpgsqlDataSource db, TimeProvider clock, Out
         await tx.CommitAsync(ct);
         if (fallback) signal.Notify();
         return true;
+    }
+
+    /// Applies the reports that arrived for a message before its provider id was recorded.
+    public async Task ApplyPendingAsync(string provider, string providerMessageId, CancellationToken ct)
+    {
+        var pending = new List<(string Status, int Rank, bool Final, bool Delivered, string? Error)>();
+        await using (var cmd = db.CreateCommand("""
+            DELETE FROM pending_delivery_reports WHERE provider = $1 AND provider_message_id = $2
+            RETURNING status, rank, final, delivered, error
+            """))
+        {
+            cmd.Parameters.AddWithValue(provider);
+            cmd.Parameters.AddWithValue(providerMessageId);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                pending.Add((reader.GetString(0), reader.GetInt32(1), reader.GetBoolean(2), reader.GetBoolean(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
+        }
+        foreach (var report in pending.OrderBy(p => p.Rank))
+            await ApplyAsync(provider, providerMessageId, report.Status, report.Rank, report.Final, report.Delivered, report.Error, ct);
     }
 
     /// A reply to an inbound SMS that the provider cannot answer in its webhook (Africa's

@@ -24,32 +24,66 @@ public sealed class MessageSenders(ChannelSender sms, ChannelSender? whatsApp = 
         _ => null,
     };
 
-    /// The approved template for a text in a language, falling back to its English template.
-    public string? WhatsAppTemplate(string key, string language) =>
-        whatsAppTemplate is null ? null : whatsAppTemplate(key, language) ?? whatsAppTemplate(key, Languages.Default);
+    /// The approved template for a text in a language, else its English template, and the
+    /// language of the one found (its variables are written in that language).
+    public (string Sid, string Language)? WhatsAppTemplate(string key, string language)
+    {
+        if (whatsAppTemplate is null) return null;
+        if (whatsAppTemplate(key, language) is { } sid) return (sid, language);
+        return whatsAppTemplate(key, Languages.Default) is { } english ? (english, Languages.Default) : null;
+    }
 }
 
-/// Where a phone number wants to be reached (table contact_preferences); Default when it has no row.
-public sealed record ContactPreference(string Language, string Channel, int QuietFrom, int QuietTo, string TimeZone, DateTimeOffset? WhatsAppLastInbound)
+/// Where a phone number wants to be reached (table contact_preferences); the defaults when it
+/// has no row. TimeZone null means the time zone of the phone's country.
+public sealed record ContactPreference(string Language, string Channel, int QuietFrom, int QuietTo, string? TimeZone, DateTimeOffset? WhatsAppLastInbound)
 {
-    public static readonly ContactPreference Default = new(Languages.Default, MessageChannels.Sms, 21 * 60, 7 * 60, "Africa/Nairobi", null);
+    public static readonly ContactPreference Default = new(Languages.Default, MessageChannels.Sms, 21 * 60, 7 * 60, null, null);
 
-    /// WhatsApp allows free-form messages for 24 hours after the member's last message.
-    public bool WhatsAppWindowOpen(DateTimeOffset now) => WhatsAppLastInbound is { } last && now - last < TimeSpan.FromHours(24);
+    /// WhatsApp allows free-form messages for 24 hours after the member's last message. The
+    /// window is taken as 23: a message claimed now may be sent a minute or two later.
+    public bool WhatsAppWindowOpen(DateTimeOffset now) => WhatsAppLastInbound is { } last && now - last < TimeSpan.FromHours(23);
+
+    // Calling codes of the countries Pamoja's groups are in, longest first, and their zones.
+    private static readonly (string Prefix, string Zone)[] Zones =
+    [
+        ("+211", "Africa/Juba"), ("+212", "Africa/Casablanca"), ("+221", "Africa/Dakar"), ("+225", "Africa/Abidjan"), ("+233", "Africa/Accra"),
+        ("+234", "Africa/Lagos"), ("+237", "Africa/Douala"), ("+243", "Africa/Kinshasa"), ("+250", "Africa/Kigali"), ("+251", "Africa/Addis_Ababa"),
+        ("+254", "Africa/Nairobi"), ("+255", "Africa/Dar_es_Salaam"), ("+256", "Africa/Kampala"), ("+257", "Africa/Bujumbura"), ("+258", "Africa/Maputo"),
+        ("+260", "Africa/Lusaka"), ("+263", "Africa/Harare"), ("+265", "Africa/Blantyre"), ("+266", "Africa/Maseru"), ("+267", "Africa/Gaborone"),
+        ("+268", "Africa/Mbabane"), ("+27", "Africa/Johannesburg"), ("+20", "Africa/Cairo"), ("+44", "Europe/London"), ("+33", "Europe/Paris"),
+    ];
+
+    /// The time zone of a phone number's country; UTC for a country not in the list.
+    public static string ZoneOf(string phone)
+    {
+        foreach (var (prefix, zone) in Zones)
+            if (phone.StartsWith(prefix, StringComparison.Ordinal)) return zone;
+        return "UTC";
+    }
 
     /// When quiet hours end, if `now` is inside them; null when it is not (or there are none).
-    public DateTimeOffset? QuietUntil(DateTimeOffset now)
+    public DateTimeOffset? QuietUntil(DateTimeOffset now, string phone)
     {
         if (QuietFrom == QuietTo) return null;
         TimeZoneInfo zone;
-        try { zone = TimeZoneInfo.FindSystemTimeZoneById(TimeZone); }
+        try { zone = TimeZoneInfo.FindSystemTimeZoneById(TimeZone ?? ZoneOf(phone)); }
         catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException) { zone = TimeZoneInfo.Utc; }
         var local = TimeZoneInfo.ConvertTime(now, zone);
         var minute = local.Hour * 60 + local.Minute;
         var inside = QuietFrom < QuietTo ? minute >= QuietFrom && minute < QuietTo : minute >= QuietFrom || minute < QuietTo;
         if (!inside) return null;
-        var minutesLeft = (QuietTo - minute + 24 * 60) % (24 * 60);
-        var end = new DateTimeOffset(local.Year, local.Month, local.Day, local.Hour, local.Minute, 0, local.Offset).AddMinutes(minutesLeft);
-        return end.ToUniversalTime();
+        // The end on the local calendar (today or tomorrow), then to UTC with that day's offset,
+        // so a change of daylight saving time in between is respected.
+        var end = local.Date.AddMinutes(QuietTo);
+        if (QuietTo <= minute) end = end.AddDays(1);
+        try
+        {
+            return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(end, DateTimeKind.Unspecified), zone), TimeSpan.Zero);
+        }
+        catch (ArgumentException)
+        {
+            return new DateTimeOffset(end, local.Offset).ToUniversalTime(); // the end falls in a skipped hour
+        }
     }
 }

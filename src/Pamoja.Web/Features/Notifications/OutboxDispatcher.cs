@@ -111,7 +111,7 @@ public sealed class OutboxDispatcher(
              WHERE o.id IN (SELECT id FROM notification_outbox
                              WHERE (status = 'pending' AND next_attempt_at <= $2)
                                 OR (status = 'sending' AND locked_until < $2 AND attempts < $4)
-                             ORDER BY next_attempt_at
+                             ORDER BY urgent DESC, next_attempt_at
                              LIMIT $3
                              FOR UPDATE SKIP LOCKED)
             RETURNING o.id, o.channel, o.recipient, o.body, o.locked_until, o.template, o.params::text, o.urgent, o.sensitive
@@ -133,7 +133,7 @@ public sealed class OutboxDispatcher(
         foreach (var row in claimed)
         {
             var preference = preferences.GetValueOrDefault(row.Recipient) ?? ContactPreference.Default;
-            if (!row.Urgent && preference.QuietUntil(now) is { } until)
+            if (!row.Urgent && preference.QuietUntil(now, row.Recipient) is { } until)
             {
                 await DeferAsync(row, until, ct);
                 continue;
@@ -156,7 +156,7 @@ public sealed class OutboxDispatcher(
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
             found[reader.GetString(0)] = new ContactPreference(reader.GetString(1), reader.GetString(2), reader.GetInt16(3), reader.GetInt16(4),
-                reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6));
+                reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6));
         return found;
     }
 
@@ -178,9 +178,15 @@ public sealed class OutboxDispatcher(
                 (channel, note) = (MessageChannels.Sms, "WhatsApp is not configured; sent by SMS.");
             else if (!preference.WhatsAppWindowOpen(now))
             {
-                // Outside the 24-hour window WhatsApp takes only an approved template.
-                contentSid = senders.WhatsAppTemplate(key, language);
-                if (contentSid is null)
+                // Outside the 24-hour window WhatsApp takes only an approved template (the
+                // member's language, else English: then the message is written in English).
+                if (senders.WhatsAppTemplate(key, language) is { } template)
+                {
+                    contentSid = template.Sid;
+                    language = template.Language;
+                    body = Texts.Render(key, language, values);
+                }
+                else
                     (channel, note) = (MessageChannels.Sms, "Outside WhatsApp's 24-hour window with no approved template; sent by SMS.");
             }
         }
@@ -272,6 +278,8 @@ public sealed class OutboxDispatcher(
             sent.Parameters.AddWithValue(plan.Route.Provider);
             sent.Parameters.AddWithValue(message.Body);
             updated = await sent.ExecuteNonQueryAsync(ct);
+            if (updated == 1 && result.ProviderMessageId is { } providerId)
+                await new DeliveryReports(db, clock, signal).ApplyPendingAsync(plan.Route.Provider, providerId, ct);
         }
         else if (result.Permanent && message.Channel == MessageChannels.WhatsApp)
         {

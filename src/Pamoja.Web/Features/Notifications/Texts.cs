@@ -185,6 +185,26 @@ public static partial class Texts
             ["en"] = "That is not an amount. Reply with a number, e.g. {example}, or 0 to cancel.",
             ["sw"] = "Hicho si kiasi. Jibu kwa nambari, mf. {example}, au 0 kusitisha.",
         },
+        ["chat.pin.ask"] = new()
+        {
+            ["en"] = "Reply with your Pamoja PIN (4 to 6 digits) to confirm, or 0 to cancel.",
+            ["sw"] = "Jibu kwa PIN yako ya Pamoja (tarakimu 4 hadi 6) kuthibitisha, au 0 kusitisha.",
+        },
+        ["chat.pay.already"] = new()
+        {
+            ["en"] = "That payment was already sent to your phone. Reply MENU for the menu.",
+            ["sw"] = "Malipo hayo tayari yametumwa kwenye simu yako. Jibu MENU kupata menyu.",
+        },
+        ["chat.pin.disabled"] = new()
+        {
+            ["en"] = "Your chat PIN is blocked after too many wrong tries. Set a new one on the web (link valid {minutes} min): {link}",
+            ["sw"] = "PIN yako ya ujumbe imezuiwa baada ya majaribio mengi yasiyo sahihi. Weka mpya mtandaoni (kiungo kinafaa dakika {minutes}): {link}",
+        },
+        ["chat.pin.disabled.ussd"] = new()
+        {
+            ["en"] = "Your chat PIN is blocked after too many wrong tries. We sent you an SMS with a link to set a new one.",
+            ["sw"] = "PIN yako ya ujumbe imezuiwa baada ya majaribio mengi yasiyo sahihi. Tumekutumia SMS yenye kiungo cha kuweka mpya.",
+        },
         ["chat.pin.wrong"] = new()
         {
             ["en"] = "Wrong PIN. {left} tries left. Reply with your PIN, or 0 to cancel.",

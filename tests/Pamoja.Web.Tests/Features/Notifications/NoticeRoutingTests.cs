@@ -132,7 +132,7 @@ public sealed class NoticeRoutingTests(OutboxDatabase database) : IClassFixture<
     public async Task WhatsApp_inside_the_24_hour_window_is_free_text()
     {
         var phone = TestData.Phone();
-        await PreferAsync(phone, channel: "whatsapp", whatsAppInbound: _clock.GetUtcNow().AddHours(-23));
+        await PreferAsync(phone, channel: "whatsapp", whatsAppInbound: _clock.GetUtcNow().AddHours(-22));
         var id = await NoticeAsync(phone, "reminder.due_soon", Reminder);
 
         await Dispatcher().DispatchDueAsync(CancellationToken.None);

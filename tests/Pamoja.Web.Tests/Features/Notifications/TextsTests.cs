@@ -65,6 +65,7 @@ public sealed class TextsTests
 public sealed class ContactPreferenceTests
 {
     private static readonly DateTimeOffset Noon = new(2026, 3, 1, 9, 0, 0, TimeSpan.Zero); // 12:00 in Nairobi
+    private const string Kenyan = "+254712345678";
 
     [Theory]
     [InlineData(21 * 60, 7 * 60, null)]             // default night: not quiet at noon
@@ -75,21 +76,50 @@ public sealed class ContactPreferenceTests
     public void Quiet_hours_say_when_they_end(int from, int to, string? until)
     {
         var pref = ContactPreference.Default with { QuietFrom = from, QuietTo = to };
-        Assert.Equal(until is null ? null : DateTimeOffset.Parse(until, System.Globalization.CultureInfo.InvariantCulture), pref.QuietUntil(Noon));
+        Assert.Equal(until is null ? null : DateTimeOffset.Parse(until, System.Globalization.CultureInfo.InvariantCulture), pref.QuietUntil(Noon, Kenyan));
     }
 
     [Fact]
     public void An_unknown_time_zone_counts_as_UTC()
     {
         var pref = ContactPreference.Default with { TimeZone = "Mars/Olympus", QuietFrom = 8 * 60, QuietTo = 10 * 60 };
-        Assert.Equal(new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero), pref.QuietUntil(Noon));
+        Assert.Equal(new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero), pref.QuietUntil(Noon, Kenyan));
+    }
+
+    [Theory]
+    [InlineData("+254712345678", "Africa/Nairobi")]
+    [InlineData("+2348031234567", "Africa/Lagos")]
+    [InlineData("+27821234567", "Africa/Johannesburg")]
+    [InlineData("+250788123456", "Africa/Kigali")]
+    [InlineData("+19995550100", "UTC")]
+    public void Without_a_chosen_zone_quiet_hours_follow_the_phones_country(string phone, string zone) =>
+        Assert.Equal(zone, ContactPreference.ZoneOf(phone));
+
+    [Fact]
+    public void A_Lagos_member_is_quiet_until_seven_in_Lagos_not_in_Nairobi()
+    {
+        // 05:30 UTC is 06:30 in Lagos (quiet until 07:00 there) but 08:30 in Nairobi (awake).
+        var early = new DateTimeOffset(2026, 3, 1, 5, 30, 0, TimeSpan.Zero);
+        Assert.Equal(new DateTimeOffset(2026, 3, 1, 6, 0, 0, TimeSpan.Zero), ContactPreference.Default.QuietUntil(early, "+2348031234567"));
+        Assert.Null(ContactPreference.Default.QuietUntil(early, Kenyan));
     }
 
     [Fact]
-    public void The_WhatsApp_window_is_24_hours_from_the_last_message()
+    public void Quiet_hours_ending_after_a_daylight_saving_change_end_at_the_local_time()
+    {
+        // London: clocks go forward at 01:00 UTC on 29 March 2026. Quiet 21:00-07:00; at 22:00
+        // GMT on the 28th the end is 07:00 BST on the 29th = 06:00 UTC.
+        var pref = ContactPreference.Default with { TimeZone = "Europe/London" };
+        Assert.Equal(new DateTimeOffset(2026, 3, 29, 6, 0, 0, TimeSpan.Zero),
+            pref.QuietUntil(new DateTimeOffset(2026, 3, 28, 22, 0, 0, TimeSpan.Zero), "+447700900000"));
+    }
+
+    [Fact]
+    public void The_WhatsApp_window_is_open_for_a_day_after_the_last_message_less_a_margin()
     {
         Assert.False(ContactPreference.Default.WhatsAppWindowOpen(Noon));
-        Assert.True((ContactPreference.Default with { WhatsAppLastInbound = Noon.AddHours(-23.9) }).WhatsAppWindowOpen(Noon));
-        Assert.False((ContactPreference.Default with { WhatsAppLastInbound = Noon.AddHours(-24) }).WhatsAppWindowOpen(Noon));
+        // Taken as 23 hours: a message claimed now may go out a minute or two later.
+        Assert.True((ContactPreference.Default with { WhatsAppLastInbound = Noon.AddHours(-22.9) }).WhatsAppWindowOpen(Noon));
+        Assert.False((ContactPreference.Default with { WhatsAppLastInbound = Noon.AddHours(-23) }).WhatsAppWindowOpen(Noon));
     }
 }

@@ -10,7 +10,7 @@ namespace Pamoja.Web.Features.Channels.Pages;
 /// Sets the PIN that guards paying from WhatsApp, SMS and USSD. Asks for the password too, so
 /// an unattended signed-in browser cannot be used to set one.
 [Authorize]
-public sealed class ChatPinModel(UserManager<AppUser> users, ChatPins pins) : PageModel
+public sealed class ChatPinModel(UserManager<AppUser> users, SignInManager<AppUser> signIn, ChatPins pins) : PageModel
 {
     [BindProperty] public string? Pin { get; set; }
     [BindProperty] public string? ConfirmPin { get; set; }
@@ -37,7 +37,11 @@ public sealed class ChatPinModel(UserManager<AppUser> users, ChatPins pins) : Pa
         var password = this.Password(nameof(CurrentPassword), CurrentPassword, "Enter your password.", "Password");
         if (!ModelState.IsValid || password is null)
             return Page();
-        if (!await users.CheckPasswordAsync(user, password))
+        // Counted like a sign-in: wrong passwords here lock the account too.
+        var check = await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
+        if (check.IsLockedOut)
+            return this.Locked();
+        if (!check.Succeeded)
         {
             ModelState.AddModelError(nameof(CurrentPassword), "That password is not right.");
             return Page();

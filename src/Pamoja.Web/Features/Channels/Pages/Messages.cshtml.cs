@@ -23,7 +23,11 @@ public sealed class MessagesModel(UserManager<AppUser> users, NpgsqlDataSource d
     {
         Saved = saved;
         var phone = await PhoneAsync();
-        if (phone is null) return Challenge();
+        if (phone is null)
+        {
+            Unconfirmed = true;
+            return Page();
+        }
         var pref = ContactPreference.Default;
         await using (var cmd = db.CreateCommand("SELECT language, channel, quiet_from, quiet_to FROM contact_preferences WHERE phone = $1"))
         {
@@ -42,7 +46,11 @@ public sealed class MessagesModel(UserManager<AppUser> users, NpgsqlDataSource d
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         var phone = await PhoneAsync();
-        if (phone is null) return Challenge();
+        if (phone is null)
+        {
+            Unconfirmed = true;
+            return Page();
+        }
         if (!Languages.Offered.Any(l => l.Code == Language)) ModelState.AddModelError(nameof(Language), "Choose a language from the list.");
         if (Channel is not (MessageChannels.Sms or MessageChannels.WhatsApp)) ModelState.AddModelError(nameof(Channel), "Choose WhatsApp or SMS.");
         var from = Minutes(QuietFrom);
@@ -67,7 +75,12 @@ public sealed class MessagesModel(UserManager<AppUser> users, NpgsqlDataSource d
         return LocalRedirect("/account/messages?saved=true");
     }
 
-    private async Task<string?> PhoneAsync() => (await users.GetUserAsync(User))?.PhoneNumber;
+    /// The phone these choices are for. Only a confirmed one (by a reset code or an accepted
+    /// invitation): anyone can register with someone else's number, and must not be able to
+    /// silence that member's reminders.
+    private async Task<string?> PhoneAsync() => await users.GetUserAsync(User) is { PhoneNumberConfirmed: true } user ? user.PhoneNumber : null;
+
+    public bool Unconfirmed { get; private set; }
 
     private static string Clock(int minutes) => string.Create(CultureInfo.InvariantCulture, $"{minutes / 60:00}:{minutes % 60:00}");
 
