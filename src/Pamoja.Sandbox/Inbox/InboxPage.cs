@@ -37,7 +37,7 @@ public static class InboxPage
             .phone{border:1px solid #ccc;border-radius:0.5rem;padding:0.5rem 0.75rem;margin:0.75rem 0}
             .msg{border-top:1px solid #eee;padding:0.4rem 0} .msg:first-of-type{border-top:0}
             .meta{font-size:0.8rem;color:#666} .body{white-space:pre-wrap;overflow-wrap:anywhere;margin:0.15rem 0}
-            .in{margin-left:2rem;background:#f3f7f3;padding-left:0.5rem} .failed .body{color:#b00020;text-decoration:line-through} .status{font-weight:600}
+            .inbound{margin-left:2rem;background:#f3f7f3;padding-left:0.5rem} .failed .body{color:#b00020;text-decoration:line-through} .status{font-weight:600}
             table{border-collapse:collapse;width:100%;font-size:0.9rem} td,th{text-align:left;padding:0.2rem 0.4rem;border-bottom:1px solid #eee}
             </style>
             </head>
@@ -75,7 +75,7 @@ public static class InboxPage
             foreach (var message in phone)
             {
                 var inbound = message.Direction == SandboxMessage.Inbound;
-                html.Append("<div class=\"msg").Append(inbound ? " in" : "").Append(message.Failed ? " failed" : "")
+                html.Append("<div class=\"msg").Append(inbound ? " inbound" : "").Append(message.Failed ? " failed" : "")
                     .Append("\"><div class=\"meta\">")
                     .Append(Encode(message.ReceivedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)))
                     .Append(" UTC · ")

@@ -280,8 +280,8 @@ public sealed class AfricasTalkingUssdSimulatorTests(SharedAtSandbox shared) : I
         section = section[..section.IndexOf("</section>", StringComparison.Ordinal)];
         Assert.Contains("Karibu &lt;b&gt;Pamoja&lt;/b&gt;", section, StringComparison.Ordinal);
         Assert.Contains("africastalking ussd · session " + id, section, StringComparison.Ordinal);
-        Assert.Contains("<div class=\"msg in\">", section, StringComparison.Ordinal);
-        Assert.Contains("sent by the phone to " + System.Text.Encodings.Web.HtmlEncoder.Default.Encode("*384*1234#"), section, StringComparison.Ordinal);
+        Assert.Contains("<div class=\"msg inbound\">", section, StringComparison.Ordinal);
+        Assert.Contains("sent by this phone to " + System.Text.Encodings.Web.HtmlEncoder.Default.Encode("*384*1234#"), section, StringComparison.Ordinal);
     }
 
     public static TheoryData<string, string> BadRequests => new()

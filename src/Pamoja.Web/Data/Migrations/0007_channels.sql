@@ -45,7 +45,7 @@ ALTER TABLE users
     ADD COLUMN chat_pin_hash        text,
     ADD COLUMN chat_pin_failures    integer NOT NULL DEFAULT 0 CHECK (chat_pin_failures >= 0),
     ADD COLUMN chat_pin_locked_until timestamptz,
-    -- Lockouts since the PIN was last set: the third disables the PIN until it is set again.
+    -- Lockouts in a row (the right PIN clears them): the third disables the PIN until it is set again.
     ADD COLUMN chat_pin_lockouts    integer NOT NULL DEFAULT 0 CHECK (chat_pin_lockouts >= 0);
 
 -- Every inbound chat message and USSD step, stored raw before it is handled and answered the

@@ -10,8 +10,8 @@ public sealed class ChannelOptions
     public int PinAttempts { get; set; } = 3;
     public TimeSpan PinLockout { get; set; } = TimeSpan.FromMinutes(30);
 
-    /// Lockouts (since the PIN was set) after which the PIN stops working until it is set
-    /// again on the web: without it, 3 guesses every 30 minutes would find a 4-digit PIN in days.
+    /// Lockouts in a row (the right PIN clears them) after which the PIN stops working until it
+    /// is set again on the web: without it, 3 guesses every 30 minutes would find a 4-digit PIN in days.
     public int PinLockoutsBeforeDisabled { get; set; } = 3;
 
     /// How long a chat conversation remembers where it was (a pending PIN, a chosen group).

@@ -63,6 +63,10 @@ public sealed class Conversation(
         public const string ChooseGroup = "choose_group";
         public const string PayAmount = "pay_amount";
         public const string PayPin = "pay_pin";
+
+        /// Just after a payment was asked for: a PIN sent again is still a PIN (kept secret,
+        /// answered "already sent"), not a menu choice.
+        public const string PaySent = "pay_sent";
         public const string Language = "language";
     }
 
@@ -89,7 +93,7 @@ public sealed class Conversation(
     {
         await using var cmd = db.CreateCommand("""
             SELECT EXISTS (SELECT 1 FROM chat_sessions
-                            WHERE channel = $1 AND conversation = $2 AND phone = $3 AND step = 'pay_pin' AND expires_at > $4)
+                            WHERE channel = $1 AND conversation = $2 AND phone = $3 AND step IN ('pay_pin', 'pay_sent') AND expires_at > $4)
             """);
         cmd.Parameters.AddWithValue(channel);
         cmd.Parameters.AddWithValue(conversation);
@@ -146,6 +150,8 @@ public sealed class Conversation(
                 return await RunAsync(next, turn, session, memberships, language, ct);
             case Steps.PayAmount when ussd || word is null:
                 return await PayAmountAsync(turn, session, Current(session, memberships), language, input, ct);
+            case Steps.PaySent when (ussd || word is null) && LooksLikePin(input):
+                return Reply(Texts.Render("chat.pay.already", language), ussd, end: true) with { Secret = true };
             case Steps.PayPin when ussd || word is null:
                 return await PayPinAsync(turn, session, Current(session, memberships), language, input, ct);
             case Steps.Language when ussd || word is null:
@@ -395,7 +401,7 @@ public sealed class Conversation(
             return Reply(Texts.Render("chat.help", language), ussd, end: true) with { Secret = true };
         }
         // Only something that looks like a PIN is tried (and counted): a sticker or "ok" is not a wrong PIN.
-        if (input.Length is < 4 or > 6 || !input.All(char.IsAsciiDigit))
+        if (!LooksLikePin(input))
             return Reply(Texts.Render("chat.pin.ask", language), ussd, end: false) with { Secret = true };
         var check = await pins.CheckAsync(userId, input, ct);
         switch (check.Outcome)
@@ -420,6 +426,7 @@ public sealed class Conversation(
         // The PIN is right. Consume the step first: of two deliveries (or two messages) confirming
         // the same payment, only one gets past here; then ask the provider, once per intent.
         Reset(session);
+        session.Step = Steps.PaySent;
         if (!await ConsumePayStepAsync(turn, intent, ct))
             return Reply(Texts.Render("chat.pay.already", language), ussd, end: true) with { Secret = true };
         var caller = Context(m);
@@ -429,8 +436,11 @@ public sealed class Conversation(
         var result = MoneyResult.From(await money.RunAsync(key, (c, tx) => collect.HandleAsync(c, tx, caller, request, ct), ct));
         paymentSignal.Notify();
         if (!result.Created)
+        {
+            Reset(session);
             return Reply(Texts.Render("chat.pay.refused", language, new Dictionary<string, string> { ["reason"] = string.Join(" ", result.Messages()) }),
                 ussd, end: true) with { Secret = true };
+        }
         return Reply(Texts.Render("chat.pay.started", language, new Dictionary<string, string>
         {
             ["amount"] = m.Currency.Format(amount),
@@ -441,7 +451,7 @@ public sealed class Conversation(
     private async Task<bool> ConsumePayStepAsync(ChatTurn turn, string intent, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            UPDATE chat_sessions SET step = 'home', data = '{}'::jsonb, updated_at = $4
+            UPDATE chat_sessions SET step = 'pay_sent', data = '{}'::jsonb, updated_at = $4
              WHERE channel = $1 AND conversation = $2 AND step = 'pay_pin' AND data->>'intent' = $3
             """);
         cmd.Parameters.AddWithValue(turn.Channel);
@@ -581,6 +591,8 @@ public sealed class Conversation(
     }
 
     // ---- Helpers ----
+
+    private static bool LooksLikePin(string input) => input.Length is >= 4 and <= 6 && input.All(char.IsAsciiDigit);
 
     private static void Reset(Session session)
     {
