@@ -105,6 +105,9 @@ public sealed class Conversation(
     public async Task<ChatAnswer> HandleAsync(ChatTurn turn, CancellationToken ct)
     {
         var language = await LanguageAsync(turn.Phone, ct);
+        // "JOIN K7P2QX" (or JIUNGE): joining is a form on the web, so the answer is a link to it.
+        if (turn.Channel != ChatChannels.Ussd && JoinCode(turn.Input) is { } code)
+            return await LinkAnswerAsync(turn, language, LinkPurposes.Join, "/groups/join?code=" + Uri.EscapeDataString(code), "chat.join", ct);
         var memberships = await MembershipsAsync(turn.Phone, ct);
         if (memberships.Count == 0)
             return await StrangerAsync(turn, language, ct);
@@ -591,6 +594,15 @@ public sealed class Conversation(
     }
 
     // ---- Helpers ----
+
+    /// The invite code of "join CODE" / "jiunge CODE" (letters and digits, 4 to 16), else null.
+    private static string? JoinCode(string? text)
+    {
+        var words = Normalize(text).Split(' ');
+        if (words.Length != 2 || words[0] is not ("join" or "jiunge")) return null;
+        var code = words[1].ToUpperInvariant();
+        return code.Length is >= 4 and <= 16 && code.All(char.IsAsciiLetterOrDigit) ? code : null;
+    }
 
     private static bool LooksLikePin(string input) => input.Length is >= 4 and <= 6 && input.All(char.IsAsciiDigit);
 

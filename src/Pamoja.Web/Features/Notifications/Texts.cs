@@ -100,8 +100,8 @@ public static partial class Texts
         ["chat.menu.switch"] = new() { ["en"] = "\n7 Other group", ["sw"] = "\n7 Kikundi kingine" },
         ["chat.help"] = new()
         {
-            ["en"] = "Pamoja: reply MENU, BALANCE, DUE, PAY, PAYOUT, STATEMENT, GROUP or LANGUAGE.",
-            ["sw"] = "Pamoja: jibu MENU, SALIO, DENI, LIPA, MGAO, TAARIFA, KIKUNDI au LUGHA.",
+            ["en"] = "Pamoja: reply MENU, BALANCE, DUE, PAY, PAYOUT, STATEMENT, GROUP, LANGUAGE, or JOIN and a group's invite code.",
+            ["sw"] = "Pamoja: jibu MENU, SALIO, DENI, LIPA, MGAO, TAARIFA, KIKUNDI, LUGHA, au JIUNGE na nambari ya mwaliko ya kikundi.",
         },
         ["chat.stranger"] = new()
         {
@@ -239,6 +239,11 @@ public static partial class Texts
         {
             ["en"] = "Too many wrong PINs: payments are locked for {minutes} min. We sent you an SMS with a link to set a new PIN.",
             ["sw"] = "PIN zisizo sahihi mno: malipo yamefungwa kwa dakika {minutes}. Tumekutumia SMS yenye kiungo cha kuweka PIN mpya.",
+        },
+        ["chat.join"] = new()
+        {
+            ["en"] = "To join the group, open this link (valid {minutes} min, once) and sign in or create your account: {link}",
+            ["sw"] = "Kujiunga na kikundi, fungua kiungo hiki (kinafaa dakika {minutes}, mara moja) kisha ingia au fungua akaunti: {link}",
         },
         ["chat.link.sent"] = new()
         {

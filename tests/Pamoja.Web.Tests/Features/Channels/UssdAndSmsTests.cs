@@ -156,7 +156,7 @@ public sealed class UssdAndSmsTests(UssdAndSmsTests.App fixture) : IClassFixture
 
         // Garbage by SMS gets the help by SMS; a Swahili word works.
         Assert.Equal(200, await Channels.AtSmsAsync(s.Phone, "'; DELETE FROM payments; -- <b>hi</b>"));
-        await Channels.ReceivedAsync(s.Phone, m => m.GetProperty("body").GetString() == "Pamoja: reply MENU, BALANCE, DUE, PAY, PAYOUT, STATEMENT, GROUP or LANGUAGE.", "the help");
+        await Channels.ReceivedAsync(s.Phone, m => m.GetProperty("body").GetString() == "Pamoja: reply MENU, BALANCE, DUE, PAY, PAYOUT, STATEMENT, GROUP, LANGUAGE, or JOIN and a group's invite code.", "the help");
         Assert.Equal(200, await Channels.AtSmsAsync(s.Phone, "deni"));
         await Channels.ReceivedAsync(s.Phone, m => m.GetProperty("body").GetString() == "Neema Chama: KES 1,500.00 is due on 1 Jan 2027 (period 1).", "the due date");
         // A wrong token: refused, nothing stored.

@@ -22,8 +22,8 @@ public sealed partial class WhatsAppChatTests(WhatsAppChatTests.App fixture) : I
 
     private ChannelsApp Channels => fixture.Channels;
 
-    private const string Help = "Pamoja: reply MENU, BALANCE, DUE, PAY, PAYOUT, STATEMENT, GROUP or LANGUAGE.";
-    private const string HelpSw = "Pamoja: jibu MENU, SALIO, DENI, LIPA, MGAO, TAARIFA, KIKUNDI au LUGHA.";
+    private const string Help = "Pamoja: reply MENU, BALANCE, DUE, PAY, PAYOUT, STATEMENT, GROUP, LANGUAGE, or JOIN and a group's invite code.";
+    private const string HelpSw = "Pamoja: jibu MENU, SALIO, DENI, LIPA, MGAO, TAARIFA, KIKUNDI, LUGHA, au JIUNGE na nambari ya mwaliko ya kikundi.";
 
     [Fact]
     public async Task A_member_gets_the_facts_in_english_and_swahili_and_garbage_gets_the_help_and_changes_nothing()
@@ -231,6 +231,29 @@ public sealed partial class WhatsAppChatTests(WhatsAppChatTests.App fixture) : I
         Assert.Equal(phone, WebUtility.HtmlDecode(Regex.Match(input, "value=\"([^\"]*)\"").Groups[1].Value));
         Assert.Equal(HttpStatusCode.Gone, (await browser.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }))).StatusCode);
         Assert.Equal(users, await Channels.CountAsync("SELECT count(*) FROM users"));
+    }
+
+    [Fact]
+    public async Task Join_and_an_invite_code_answers_with_a_link_to_the_join_page_and_anything_else_after_join_gets_the_help()
+    {
+        var phone = ChannelsData.Phone();
+        var reply = await Channels.ChatAsync(phone, "  JOIN k7p2qx9 ");
+        Assert.StartsWith("To join the group, open this link (valid 15 min, once) and sign in or create your account: http://pamoja.test/l/", reply,
+            StringComparison.Ordinal);
+        Assert.Equal(("join", "/groups/join?code=K7P2QX9"), await LinkAsync(ChannelsData.LinkPath(reply), phone));
+        var sw = await Channels.ChatAsync(phone, "jiunge ABCD1234");
+        Assert.Equal(("join", "/groups/join?code=ABCD1234"), await LinkAsync(ChannelsData.LinkPath(sw), phone));
+
+        // Not an invite code: no join link (a stranger gets the registration link instead).
+        foreach (var text in new[] { "join", "join <script>", "join AB", "join ABC DEF", "join " + new string('X', 40) })
+            Assert.DoesNotContain("To join the group", await Channels.ChatAsync(phone, text), StringComparison.Ordinal);
+
+        var browser = Channels.Browser();
+        var path = ChannelsData.LinkPath(reply);
+        var token = await Forms.TokenAsync(browser, path);
+        var used = await browser.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
+        Assert.Equal(HttpStatusCode.Redirect, used.StatusCode);
+        Assert.Equal("/groups/join?code=K7P2QX9", used.Headers.Location!.OriginalString);
     }
 
     /// Where a chat link leads and for which phone, from its row (the link is still unused).
