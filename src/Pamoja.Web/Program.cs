@@ -10,6 +10,7 @@ using Pamoja.Web.Features.Health;
 using Pamoja.Web.Features.Notifications;
 using Pamoja.Web.Features.Payments;
 using Pamoja.Web.Features.Schedules;
+using Pamoja.Web.Features.Shared.Localization;
 
 // `Pamoja.Web.dll [verb] [ASP.NET Core options]`: no verb serves the app; `migrate` and
 // `seed-demo` do their one job and exit (see Cli/PamojaCli.cs and ./pamoja help).
@@ -28,9 +29,11 @@ builder.AddPayments();
 builder.AddChannels();
 builder.AddDemo();
 builder.AddDashboards();
+builder.AddPageLanguages();
 
 var app = builder.Build();
 app.UsePamojaPipeline();
+app.MapPageLanguages();
 app.MapHealth();
 app.MapAccountsApi();
 app.MapGroupFeatures();

@@ -68,6 +68,7 @@ public static class WebHost
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseMiddleware<ApiBodyLimitMiddleware>();
         app.UseStaticFiles();
+        app.UseMiddleware<Features.Shared.Localization.PageLanguageMiddleware>();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
