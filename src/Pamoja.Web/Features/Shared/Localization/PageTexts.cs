@@ -82,6 +82,10 @@ public sealed class PageLanguageMiddleware(RequestDelegate next)
 
 public static class PageLanguageModule
 {
+    /// In a page model: var T = this.Texts(); then T["…"] as in the views.
+    public static PageTexts Texts(this Microsoft.AspNetCore.Mvc.RazorPages.PageModel page) =>
+        page.HttpContext.RequestServices.GetRequiredService<PageTexts>();
+
     public static WebApplicationBuilder AddPageLanguages(this WebApplicationBuilder builder)
     {
         builder.Services.AddHttpContextAccessor();
