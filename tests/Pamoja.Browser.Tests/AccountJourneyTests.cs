@@ -65,6 +65,28 @@ public sealed partial class AccountJourneyTests(AppProcesses app)
         await AppProcesses.ScreenshotAsync(page, "05-sign-in");
     }
 
+    [Fact]
+    public async Task A_member_switches_the_pages_to_Swahili_and_back_from_the_footer_on_a_phone()
+    {
+        var page = await app.PhonePageAsync();
+        await page.GotoAsync("/account/sign-in");
+        Assert.Equal("en", await page.GetAttributeAsync("html", "lang"));
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Kiswahili" }).ClickAsync();
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "sw");
+        Assert.EndsWith("/account/sign-in", page.Url, StringComparison.Ordinal);
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Jisajili", Exact = true })).ToBeVisibleAsync();
+        await AssertFitsWidthAsync(page);
+        await AppProcesses.ScreenshotAsync(page, "06-sign-in-swahili");
+
+        // The choice is remembered on the next page, and undone the same way.
+        await page.GotoAsync("/account/register");
+        Assert.Equal("sw", await page.GetAttributeAsync("html", "lang"));
+        await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Register", Exact = true })).ToBeVisibleAsync();
+    }
+
     private static async Task AssertFitsWidthAsync(IPage page)
     {
         var scrollWidth = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
