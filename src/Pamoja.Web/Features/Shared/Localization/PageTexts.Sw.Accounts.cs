@@ -80,5 +80,28 @@ public sealed partial class PageTexts
         d["Send MENU to Pamoja on WhatsApp or SMS, or dial its USSD code, for your balance, what is due and to pay."] = "Tuma MENU kwa Pamoja kupitia WhatsApp au SMS, au piga msimbo wake wa USSD, ili kuona salio lako, kinachodaiwa na kulipa.";
         d["<a href=\"/account/chat-pin\">Your chat PIN</a> (needed to pay from a chat)"] = "<a href=\"/account/chat-pin\">PIN yako ya gumzo</a> (inahitajika kulipa kupitia gumzo)";
         d["<a href=\"/account/messages\">How Pamoja messages you</a>: language, WhatsApp or SMS, quiet hours"] = "<a href=\"/account/messages\">Jinsi Pamoja inavyokutumia ujumbe</a>: lugha, WhatsApp au SMS, saa za utulivu";
+        // The account pages' messages
+        d["{0} must be at most {1} characters."] = "{0} isizidi herufi {1}.";
+        d["{0} must not contain control characters."] = "{0} isiwe na herufi za udhibiti.";
+        d["Too many attempts. Try again in {0}."] = "Majaribio mengi mno. Jaribu tena baada ya {0}.";
+        d["{0} minute"] = "dakika {0}";
+        d["{0} minutes"] = "dakika {0}";
+        d["{0} second"] = "sekunde {0}";
+        d["{0} seconds"] = "sekunde {0}";
+        d["The login or password is wrong."] = "Kitambulisho au nenosiri si sahihi.";
+        d["This account is locked after too many failed attempts. Try again later or reset your password."] = "Akaunti hii imefungwa baada ya majaribio mengi yaliyoshindwa. Jaribu tena baadaye au weka upya nenosiri lako.";
+        d["Enter your phone number or email."] = "Weka nambari yako ya simu au barua pepe.";
+        d["Enter your password."] = "Weka nenosiri lako.";
+        d["Enter the code from the SMS."] = "Weka msimbo kutoka kwenye SMS.";
+        d["Enter a new password."] = "Weka nenosiri jipya.";
+        d["The code is wrong, already used or expired. Ask for a new one."] = "Msimbo si sahihi, umeshatumika au muda wake umekwisha. Omba mpya.";
+        d["An account with this email already exists."] = "Tayari kuna akaunti yenye barua pepe hii.";
+        d["An account with this phone number already exists."] = "Tayari kuna akaunti yenye nambari hii ya simu.";
+        d["Start the set-up again: no key was found."] = "Anza kuweka upya: hakuna ufunguo uliopatikana.";
+        d["The code does not match. Check the key in your app and enter the code it shows now."] = "Msimbo haulingani. Kagua ufunguo kwenye programu yako na uweke msimbo inaouonyesha sasa.";
+        d["The code does not match. Enter the code your app shows now."] = "Msimbo haulingani. Weka msimbo unaoonyeshwa na programu yako sasa.";
+        d["Enter the 6-digit code from your authenticator app."] = "Weka msimbo wa tarakimu 6 kutoka kwenye programu yako ya uthibitishaji.";
+        d["The code is 6 digits, like 123 456."] = "Msimbo ni tarakimu 6, kama 123 456.";
+        d["The code is wrong or has expired. Enter the code your app shows now."] = "Msimbo si sahihi au muda wake umekwisha. Weka msimbo unaoonyeshwa na programu yako sasa.";
     }
 }

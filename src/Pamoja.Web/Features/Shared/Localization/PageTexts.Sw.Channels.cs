@@ -43,5 +43,12 @@ public sealed partial class PageTexts
         d["Quiet until"] = "Kimya hadi";
         d["Save"] = "Hifadhi";
         d["On WhatsApp or SMS, send MENU to Pamoja for your balance, what is due and to pay. Paying from a chat needs your <a href=\"/account/chat-pin\">chat PIN</a>."] = "Kupitia WhatsApp au SMS, tuma MENU kwa Pamoja ili kuona salio lako, kinachodaiwa na kulipa. Kulipa kupitia gumzo kunahitaji <a href=\"/account/chat-pin\">PIN yako ya gumzo</a>.";
+        // The messages of the chat PIN and messages pages
+        d["The two PINs are not the same."] = "PIN hizo mbili hazifanani.";
+        d["That password is not right."] = "Nenosiri hilo si sahihi.";
+        d["Choose a language from the list."] = "Chagua lugha kutoka kwenye orodha.";
+        d["Choose WhatsApp or SMS."] = "Chagua WhatsApp au SMS.";
+        d["Give a time like 21:00."] = "Weka saa kama 21:00.";
+        d["Give a time like 07:00."] = "Weka saa kama 07:00.";
     }
 }

@@ -33,8 +33,8 @@ public sealed partial class PageTexts
         d["Leave this group"] = "Ondoka kwenye kikundi hiki";
 
         // Leave
-        d["Leave {0}"] = "Ondoka {0}";
-        d["Leave {0}?"] = "Uondoke {0}?";
+        d["Leave {0}"] = "Ondoka kwenye {0}";
+        d["Leave {0}?"] = "Uondoke kwenye {0}?";
         d["You will no longer see the group or take part in it. Your history in the group stays in its records."] = "Hutaona tena kikundi wala kushiriki ndani yake. Historia yako katika kikundi inabaki kwenye kumbukumbu zake.";
         d["To come back later, an official has to add you again, or you ask to join with the group's code."] = "Ili kurudi baadaye, kiongozi lazima akuongeze tena, au uombe kujiunga kwa msimbo wa kikundi.";
         d["Leave the group"] = "Ondoka kwenye kikundi";
@@ -57,5 +57,20 @@ public sealed partial class PageTexts
         d["Password"] = "Nenosiri";
         d["At least {0} characters. A few words you will remember work well."] = "Angalau herufi {0}. Maneno machache utakayoyakumbuka yanafaa vizuri.";
         d["Accept and join"] = "Kubali na ujiunge";
+        // The members pages' messages
+        d["Invitation sent to {0} by SMS. They show as invited until they accept it."] = "Mwaliko umetumwa kwa {0} kwa SMS. Ataonekana kama aliyealikwa hadi atakapoukubali.";
+        d["{0} is now a member."] = "{0} sasa ni mwanachama.";
+        d["The request of {0} to join was turned down."] = "Ombi la {0} la kujiunga limekataliwa.";
+        d["{0} is suspended. Their history stays, and they can be reactivated."] = "{0} amesimamishwa. Historia yake inabaki, na anaweza kurejeshwa.";
+        d["{0} is active again."] = "{0} yuko hai tena.";
+        d["The invitation to {0} is withdrawn."] = "Mwaliko kwa {0} umefutwa.";
+        d["{0} is no longer a member of the group."] = "{0} si mwanachama wa kikundi tena.";
+        d["That member is not in this group."] = "Mwanachama huyo hayumo katika kikundi hiki.";
+        d["Too many invitations: this group, or this phone number, has had its share for now. Try again in {0}."] = "Mialiko mingi mno: kikundi hiki, au nambari hii ya simu, kimefikia kikomo kwa sasa. Jaribu tena baada ya {0}.";
+        d["Full name must be at most 100 characters."] = "Jina kamili lisizidi herufi 100.";
+        d["Password must be at most {0} characters."] = "Nenosiri lisizidi herufi {0}.";
+        d["Welcome to {0}. You are now a member."] = "Karibu {0}. Sasa wewe ni mwanachama.";
+        d["This invitation is for another phone number. Sign out first, then open the link again."] = "Mwaliko huu ni wa nambari nyingine ya simu. Toka kwanza, kisha fungua kiungo tena.";
+        d["You left {0}."] = "Umeondoka kwenye {0}.";
     }
 }
