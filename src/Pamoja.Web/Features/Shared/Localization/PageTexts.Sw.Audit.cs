@@ -11,5 +11,21 @@ public sealed partial class PageTexts
         d["(none)"] = "(hakuna)";
         d["Older entries"] = "Kumbukumbu za zamani";
         d["Newest entries"] = "Kumbukumbu za karibuni";
+        // What each entry did
+        d["A former account"] = "Akaunti ya zamani";
+        d["Created the group"] = "Alianzisha kikundi";
+        d["Changed the settings"] = "Alibadilisha mipangilio";
+        d["Changed the money rules"] = "Alibadilisha kanuni za fedha";
+        d["Added a member"] = "Aliongeza mwanachama";
+        d["Invited a member"] = "Alimwalika mwanachama";
+        d["Accepted the invitation"] = "Alikubali mwaliko";
+        d["Asked to join"] = "Aliomba kujiunga";
+        d["Approved a join request"] = "Aliidhinisha ombi la kujiunga";
+        d["Turned down a join request"] = "Alikataa ombi la kujiunga";
+        d["Suspended a member"] = "Alimsimamisha mwanachama";
+        d["Reactivated a member"] = "Alimrejesha mwanachama";
+        d["Removed a member"] = "Alimwondoa mwanachama";
+        d["Left the group"] = "Aliondoka kwenye kikundi";
+        d["Changed a member's role"] = "Alibadilisha wadhifa wa mwanachama";
     }
 }
