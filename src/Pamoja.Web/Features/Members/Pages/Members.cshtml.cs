@@ -75,7 +75,9 @@ public sealed class MembersModel(MemberQueries queries, GroupQueries groups, Add
     {
         var outcome = await roles.HandleAsync(GroupContext.From(HttpContext), memberId, new ChangeRoleRequest(role), ct);
         return outcome is MemberOutcome.Done { Member: var member }
-            ? Done($"{Name(member)} is now {Article(member.Role)} {GroupWords.Role(Api.Name(member.Role)).ToLowerInvariant()}.")
+            ? Done(member.Role == GroupRole.Member
+                ? T["{0} is now a {1}.", Name(member), GroupWords.Role(Api.Name(member.Role)).ToLowerInvariant()]
+                : T["{0} is now the group's {1}.", Name(member), GroupWords.Role(Api.Name(member.Role)).ToLowerInvariant()])
             : await FailedAsync(outcome, ct);
     }
 
@@ -130,8 +132,6 @@ public sealed class MembersModel(MemberQueries queries, GroupQueries groups, Add
         Caller.Can(Permission.ChangeRoles) && member.Status is "active" or "suspended" or "invited";
 
     private static string Name(GroupMember member) => member.FullName.Length > 0 ? member.FullName : member.Phone;
-
-    private static string Article(GroupRole role) => role == GroupRole.Member ? "a" : "the group's";
 
     public sealed class NewMemberInput
     {

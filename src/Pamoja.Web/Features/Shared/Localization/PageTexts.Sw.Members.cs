@@ -72,5 +72,7 @@ public sealed partial class PageTexts
         d["Welcome to {0}. You are now a member."] = "Karibu {0}. Sasa wewe ni mwanachama.";
         d["This invitation is for another phone number. Sign out first, then open the link again."] = "Mwaliko huu ni wa nambari nyingine ya simu. Toka kwanza, kisha fungua kiungo tena.";
         d["You left {0}."] = "Umeondoka kwenye {0}.";
+        d["{0} is now a {1}."] = "{0} sasa ni {1}.";
+        d["{0} is now the group's {1}."] = "{0} sasa ni {1} wa kikundi.";
     }
 }
