@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Pamoja.Web.Http;
+using Pamoja.Web.Features.Shared.Localization;
 
 namespace Pamoja.Web.Features.Accounts.Pages;
 
@@ -14,6 +15,7 @@ internal static class AuthPages
     /// Trimmed value, or null after adding "required" or "too long" to ModelState.
     public static string? Required(this PageModel page, string key, string? value, int maxLength, string whenMissing, string label)
     {
+        var T = page.Texts();
         if (string.IsNullOrWhiteSpace(value))
         {
             page.ModelState.AddModelError(key, whenMissing);
@@ -21,12 +23,12 @@ internal static class AuthPages
         }
         if (value.Length > maxLength)
         {
-            page.ModelState.AddModelError(key, $"{label} must be at most {maxLength} characters.");
+            page.ModelState.AddModelError(key, T["{0} must be at most {1} characters.", label, maxLength]);
             return null;
         }
         if (!FieldErrors.IsCleanText(value))
         {
-            page.ModelState.AddModelError(key, $"{label} must not contain control characters.");
+            page.ModelState.AddModelError(key, T["{0} must not contain control characters.", label]);
             return null;
         }
         return value.Trim();
@@ -35,6 +37,7 @@ internal static class AuthPages
     /// Passwords are not trimmed: spaces may be part of them.
     public static string? Password(this PageModel page, string key, string? value, string whenMissing, string label)
     {
+        var T = page.Texts();
         if (string.IsNullOrEmpty(value))
         {
             page.ModelState.AddModelError(key, whenMissing);
@@ -42,7 +45,7 @@ internal static class AuthPages
         }
         if (value.Length > RegisterAccount.MaxPassword)
         {
-            page.ModelState.AddModelError(key, $"{label} must be at most {RegisterAccount.MaxPassword} characters.");
+            page.ModelState.AddModelError(key, T["{0} must be at most {1} characters.", label, RegisterAccount.MaxPassword]);
             return null;
         }
         return value;
@@ -53,14 +56,15 @@ internal static class AuthPages
     {
         AuthThrottle.SetRetryAfter(page.HttpContext, wait);
         page.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        page.ModelState.AddModelError("", $"Too many attempts. Try again in {Describe(wait, roundUp: true)}.");
+        var T = page.Texts();
+        page.ModelState.AddModelError("", T["Too many attempts. Try again in {0}.", Describe(wait, roundUp: true, T)]);
         return page.Page();
     }
 
     public static PageResult Locked(this PageModel page)
     {
         page.Response.StatusCode = StatusCodes.Status423Locked;
-        page.ModelState.AddModelError("", LockedOut);
+        page.ModelState.AddModelError("", page.Texts()[LockedOut]);
         return page.Page();
     }
 
@@ -70,15 +74,16 @@ internal static class AuthPages
 
     /// "3 minutes", "1 minute", "45 seconds". Exact whole minutes, or seconds below two minutes;
     /// longer odd spans are rounded up to minutes when roundUp (a wait) and to nearest otherwise.
-    public static string Describe(TimeSpan span, bool roundUp = false)
+    /// With the page texts, in the reader's language.
+    public static string Describe(TimeSpan span, bool roundUp = false, PageTexts? T = null)
     {
         var seconds = Math.Max(1, (int)(roundUp ? Math.Ceiling(span.TotalSeconds) : Math.Round(span.TotalSeconds)));
         if (seconds % 60 == 0 || seconds >= 120)
         {
             var minutes = roundUp ? (seconds + 59) / 60 : (int)Math.Round(seconds / 60.0);
-            return Count(minutes, "minute");
+            return T is null ? Count(minutes, "minute") : minutes == 1 ? T["{0} minute", minutes] : T["{0} minutes", minutes];
         }
-        return Count(seconds, "second");
+        return T is null ? Count(seconds, "second") : seconds == 1 ? T["{0} second", seconds] : T["{0} seconds", seconds];
     }
 
     private static string Count(int n, string unit) => n.ToString(CultureInfo.InvariantCulture) + " " + unit + (n == 1 ? "" : "s");

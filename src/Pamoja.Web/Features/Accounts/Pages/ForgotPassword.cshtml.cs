@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Pamoja.Web.Features.Shared.Localization;
 using Pamoja.Web.Http;
 
 namespace Pamoja.Web.Features.Accounts.Pages;
@@ -10,6 +11,9 @@ namespace Pamoja.Web.Features.Accounts.Pages;
 [AllowAnonymous]
 public sealed class ForgotPasswordModel(RequestPasswordReset reset, AuthThrottle throttle) : PageModel
 {
+    /// The page texts in the reader's language.
+    private PageTexts T => this.Texts();
+
     [BindProperty]
     public InputModel Input { get; set; } = new();
 
@@ -19,7 +23,7 @@ public sealed class ForgotPasswordModel(RequestPasswordReset reset, AuthThrottle
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        var login = this.Required("Input.Login", Input.Login, AccountLookup.MaxLoginLength, "Enter your phone number or email.", "Phone number or email");
+        var login = this.Required("Input.Login", Input.Login, AccountLookup.MaxLoginLength, T["Enter your phone number or email."], T["Phone number or email"]);
         if (login is null)
             return Page();
         if (throttle.TryAcquire(AuthAction.PasswordReset, HttpContext, login) is { } wait)

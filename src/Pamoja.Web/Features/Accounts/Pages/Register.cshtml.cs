@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Pamoja.Web.Features.Shared.Localization;
 using Microsoft.Extensions.Options;
 using Pamoja.Web.Http;
 
@@ -10,6 +11,9 @@ namespace Pamoja.Web.Features.Accounts.Pages;
 [AllowAnonymous]
 public sealed class RegisterModel(RegisterAccount register, SignInManager<AppUser> signIn, IOptions<AccountOptions> options, AuthThrottle throttle) : PageModel
 {
+    /// The page texts in the reader's language.
+    private PageTexts T => this.Texts();
+
     [BindProperty]
     public InputModel Input { get; set; } = new();
 
@@ -43,11 +47,11 @@ public sealed class RegisterModel(RegisterAccount register, SignInManager<AppUse
                 return Page();
             case RegisterOutcome.AlreadyRegistered { Field: "email" }:
                 AlreadyRegistered = "email";
-                ModelState.AddModelError("Input.Email", "An account with this email already exists.");
+                ModelState.AddModelError("Input.Email", T["An account with this email already exists."]);
                 return Page();
             default:
                 AlreadyRegistered = "phone";
-                ModelState.AddModelError("Input.Phone", "An account with this phone number already exists.");
+                ModelState.AddModelError("Input.Phone", T["An account with this phone number already exists."]);
                 return Page();
         }
     }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Pamoja.Web.Features.Shared.Localization;
 using Microsoft.Extensions.Options;
 using Pamoja.Web.Http;
 
@@ -11,6 +12,9 @@ namespace Pamoja.Web.Features.Accounts.Pages;
 [AllowAnonymous]
 public sealed class ResetPasswordModel(ConfirmPasswordReset confirm, AuthThrottle throttle, IOptions<AccountOptions> options) : PageModel
 {
+    /// The page texts in the reader's language.
+    private PageTexts T => this.Texts();
+
     private const int MaxCode = 32;
 
     [BindProperty]
@@ -18,7 +22,7 @@ public sealed class ResetPasswordModel(ConfirmPasswordReset confirm, AuthThrottl
 
     public bool Sent { get; private set; }
     public bool CodeRejected { get; private set; }
-    public string CodeLifetime => AuthPages.Describe(options.Value.PasswordResetLifetime);
+    public string CodeLifetime => AuthPages.Describe(options.Value.PasswordResetLifetime, T: T);
     public int MinimumPasswordLength => options.Value.MinimumPasswordLength;
 
     public void OnGet(string? login, string? code, string? sent)
@@ -30,9 +34,9 @@ public sealed class ResetPasswordModel(ConfirmPasswordReset confirm, AuthThrottl
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        var login = this.Required("Input.Login", Input.Login, AccountLookup.MaxLoginLength, "Enter your phone number or email.", "Phone number or email");
-        var code = this.Required("Input.Code", Input.Code, MaxCode, "Enter the code from the SMS.", "Code");
-        var password = this.Password("Input.NewPassword", Input.NewPassword, "Enter a new password.", "New password");
+        var login = this.Required("Input.Login", Input.Login, AccountLookup.MaxLoginLength, T["Enter your phone number or email."], T["Phone number or email"]);
+        var code = this.Required("Input.Code", Input.Code, MaxCode, T["Enter the code from the SMS."], T["Code"]);
+        var password = this.Password("Input.NewPassword", Input.NewPassword, T["Enter a new password."], T["New password"]);
         if (login is null || code is null || password is null)
             return Page();
 
@@ -49,7 +53,7 @@ public sealed class ResetPasswordModel(ConfirmPasswordReset confirm, AuthThrottl
                 return Page();
             default:
                 CodeRejected = true;
-                ModelState.AddModelError("Input.Code", "The code is wrong, already used or expired. Ask for a new one.");
+                ModelState.AddModelError("Input.Code", T["The code is wrong, already used or expired. Ask for a new one."]);
                 return Page();
         }
     }

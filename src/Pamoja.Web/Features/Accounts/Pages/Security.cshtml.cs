@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Pamoja.Web.Features.Shared.Localization;
 using Pamoja.Web.Http;
 
 namespace Pamoja.Web.Features.Accounts.Pages;
@@ -10,6 +11,9 @@ namespace Pamoja.Web.Features.Accounts.Pages;
 [Authorize]
 public sealed class SecurityModel(UserManager<AppUser> users, SignInManager<AppUser> signIn, TwoFactor twoFactor, AuthThrottle throttle) : PageModel
 {
+    /// The page texts in the reader's language.
+    private PageTexts T => this.Texts();
+
     [BindProperty]
     public string? Code { get; set; }
 
@@ -50,7 +54,7 @@ public sealed class SecurityModel(UserManager<AppUser> users, SignInManager<AppU
             return LocalRedirect("/account/security"); // never show the key of a factor that is on
         if (await KeepSetupAsync() is null)
         {
-            ModelState.AddModelError("", "Start the set-up again: no key was found.");
+            ModelState.AddModelError("", T["Start the set-up again: no key was found."]);
             return Page();
         }
         if (ReadCode() is not { } code)
@@ -67,7 +71,7 @@ public sealed class SecurityModel(UserManager<AppUser> users, SignInManager<AppU
                 AuthThrottle.SetRetryAfter(HttpContext, locked.RetryAfter);
                 return this.Locked();
             default:
-                ModelState.AddModelError(nameof(Code), "The code does not match. Check the key in your app and enter the code it shows now.");
+                ModelState.AddModelError(nameof(Code), T["The code does not match. Check the key in your app and enter the code it shows now."]);
                 return Page();
         }
     }
@@ -92,7 +96,7 @@ public sealed class SecurityModel(UserManager<AppUser> users, SignInManager<AppU
                 AuthThrottle.SetRetryAfter(HttpContext, locked.RetryAfter);
                 return this.Locked();
             default:
-                ModelState.AddModelError(nameof(Code), "The code does not match. Enter the code your app shows now.");
+                ModelState.AddModelError(nameof(Code), T["The code does not match. Enter the code your app shows now."]);
                 return Page();
         }
     }
@@ -110,9 +114,9 @@ public sealed class SecurityModel(UserManager<AppUser> users, SignInManager<AppU
     {
         var code = TwoFactor.NormalizeCode(Code);
         if (string.IsNullOrEmpty(code))
-            ModelState.AddModelError(nameof(Code), "Enter the 6-digit code from your authenticator app.");
+            ModelState.AddModelError(nameof(Code), T["Enter the 6-digit code from your authenticator app."]);
         else if (code.Length != 6 || !code.All(char.IsAsciiDigit))
-            ModelState.AddModelError(nameof(Code), "The code is 6 digits, like 123 456.");
+            ModelState.AddModelError(nameof(Code), T["The code is 6 digits, like 123 456."]);
         return ModelState.IsValid ? code : null;
     }
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Pamoja.Web.Features.Shared.Localization;
 using Pamoja.Web.Http;
 
 namespace Pamoja.Web.Features.Accounts.Pages;
@@ -9,6 +10,9 @@ namespace Pamoja.Web.Features.Accounts.Pages;
 [AllowAnonymous]
 public sealed class SignInModel(SignInManager<AppUser> signIn, AccountLookup lookup, AuthThrottle throttle) : PageModel
 {
+    /// The page texts in the reader's language.
+    private PageTexts T => this.Texts();
+
     // Verifying against a fixed hash when the login is unknown keeps the response time the same
     // as for a wrong password, so timing does not tell which phone numbers have accounts.
     private static readonly Lazy<string> DummyHash = new(() => new PasswordHasher<AppUser>().HashPassword(new AppUser(), "not-a-real-password-ever"));
@@ -25,8 +29,8 @@ public sealed class SignInModel(SignInManager<AppUser> signIn, AccountLookup loo
 
     public async Task<IActionResult> OnPostAsync()
     {
-        var login = this.Required("Input.Login", Input.Login, AccountLookup.MaxLoginLength, "Enter your phone number or email.", "Phone number or email");
-        var password = this.Password("Input.Password", Input.Password, "Enter your password.", "Password");
+        var login = this.Required("Input.Login", Input.Login, AccountLookup.MaxLoginLength, T["Enter your phone number or email."], T["Phone number or email"]);
+        var password = this.Password("Input.Password", Input.Password, T["Enter your password."], T["Password"]);
         if (login is null || password is null)
             return Page();
 
@@ -52,7 +56,7 @@ public sealed class SignInModel(SignInManager<AppUser> signIn, AccountLookup loo
 
     private PageResult Wrong()
     {
-        ModelState.AddModelError("", AuthPages.WrongLogin); // not which of the two: that would tell who has an account
+        ModelState.AddModelError("", T[AuthPages.WrongLogin]); // not which of the two: that would tell who has an account
         return Page();
     }
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Pamoja.Web.Features.Shared.Localization;
 using Pamoja.Web.Http;
 
 namespace Pamoja.Web.Features.Accounts.Pages;
@@ -10,6 +11,9 @@ namespace Pamoja.Web.Features.Accounts.Pages;
 [AllowAnonymous]
 public sealed class SignInCodeModel(SignInManager<AppUser> signIn, AuthThrottle throttle) : PageModel
 {
+    /// The page texts in the reader's language.
+    private PageTexts T => this.Texts();
+
     [BindProperty]
     public InputModel Input { get; set; } = new();
 
@@ -27,9 +31,9 @@ public sealed class SignInCodeModel(SignInManager<AppUser> signIn, AuthThrottle 
 
         var code = TwoFactor.NormalizeCode(Input.Code);
         if (string.IsNullOrEmpty(code))
-            ModelState.AddModelError("Input.Code", "Enter the 6-digit code from your authenticator app.");
+            ModelState.AddModelError("Input.Code", T["Enter the 6-digit code from your authenticator app."]);
         else if (code.Length != 6 || !code.All(char.IsAsciiDigit))
-            ModelState.AddModelError("Input.Code", "The code is 6 digits, like 123 456.");
+            ModelState.AddModelError("Input.Code", T["The code is 6 digits, like 123 456."]);
         if (!ModelState.IsValid)
             return Page();
 
@@ -41,7 +45,7 @@ public sealed class SignInCodeModel(SignInManager<AppUser> signIn, AuthThrottle 
             return LocalRedirect(Url.LocalOrHome(ReturnUrl));
         if (result.IsLockedOut)
             return this.Locked();
-        ModelState.AddModelError("Input.Code", "The code is wrong or has expired. Enter the code your app shows now.");
+        ModelState.AddModelError("Input.Code", T["The code is wrong or has expired. Enter the code your app shows now."]);
         return Page();
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Pamoja.Web.Features.Shared.Localization;
 using Pamoja.Core.Groups;
 using Pamoja.Web.Features.Groups;
 using Pamoja.Web.Features.Groups.Pages;
@@ -34,33 +35,34 @@ public sealed class AuditModel(AuditQueries audit, GroupQueries groups) : PageMo
         Before = before;
         var zone = TimeZoneInfo.TryFindSystemTimeZoneById(Group.TimeZone, out var z) ? z : TimeZoneInfo.Utc;
         var entries = await audit.ListAsync(caller, PageSize, before, ct);
+        var T = this.Texts();
         Lines = entries.Select(e => new Line(
             e.Id,
             TimeZoneInfo.ConvertTime(e.At, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
-            e.ActorName is { Length: > 0 } name ? name : e.ActorUserId is null ? "Pamoja" : "A former account",
-            Action(e.Action),
+            e.ActorName is { Length: > 0 } name ? name : e.ActorUserId is null ? "Pamoja" : T["A former account"],
+            Action(e.Action, T),
             Subject(e),
             Diff(e.Before, e.After, Group.Currency),
             e.Before is null)).ToList();
         OlderFrom = entries.Count == PageSize ? entries[^1].Id : null;
     }
 
-    public static string Action(string action) => action switch
+    public static string Action(string action, PageTexts T) => action switch
     {
-        "group.created" => "Created the group",
-        "group.settings_changed" => "Changed the settings",
-        "group.rules_changed" => "Changed the money rules",
-        "member.added" => "Added a member",
-        "member.invited" => "Invited a member",
-        "member.invitation_accepted" => "Accepted the invitation",
-        "member.join_requested" => "Asked to join",
-        "member.approved" => "Approved a join request",
-        "member.rejected" => "Turned down a join request",
-        "member.suspended" => "Suspended a member",
-        "member.reactivated" => "Reactivated a member",
-        "member.removed" => "Removed a member",
-        "member.left" => "Left the group",
-        "member.role_changed" => "Changed a member's role",
+        "group.created" => T["Created the group"],
+        "group.settings_changed" => T["Changed the settings"],
+        "group.rules_changed" => T["Changed the money rules"],
+        "member.added" => T["Added a member"],
+        "member.invited" => T["Invited a member"],
+        "member.invitation_accepted" => T["Accepted the invitation"],
+        "member.join_requested" => T["Asked to join"],
+        "member.approved" => T["Approved a join request"],
+        "member.rejected" => T["Turned down a join request"],
+        "member.suspended" => T["Suspended a member"],
+        "member.reactivated" => T["Reactivated a member"],
+        "member.removed" => T["Removed a member"],
+        "member.left" => T["Left the group"],
+        "member.role_changed" => T["Changed a member's role"],
         _ => action,
     };
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Pamoja.Web.Features.Shared.Localization;
 
 namespace Pamoja.Web.Features.Channels.Pages;
 
@@ -33,12 +34,13 @@ public sealed class ChatLinkModel(ChatLinks links) : PageModel
         return Page();
     }
 
-    public static string Describe(string purpose) => purpose switch
+    /// Whole sentences, not a fragment put into one: the word order differs between languages.
+    public static string Describe(string purpose, PageTexts T) => purpose switch
     {
-        LinkPurposes.Register => "create your Pamoja account",
-        LinkPurposes.SetPin => "set your chat PIN",
-        LinkPurposes.Join => "join the group",
-        LinkPurposes.Statement => "see your statement",
-        _ => "choose how Pamoja messages you",
+        LinkPurposes.Register => T["This link lets you create your Pamoja account. It works once."],
+        LinkPurposes.SetPin => T["This link lets you set your chat PIN. It works once."],
+        LinkPurposes.Join => T["This link lets you join the group. It works once."],
+        LinkPurposes.Statement => T["This link lets you see your statement. It works once."],
+        _ => T["This link lets you choose how Pamoja messages you. It works once."],
     };
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Pamoja.Web.Features.Shared.Localization;
 using Pamoja.Web.Features.Accounts;
 using Pamoja.Web.Features.Accounts.Pages;
 
@@ -12,6 +13,9 @@ namespace Pamoja.Web.Features.Channels.Pages;
 [Authorize]
 public sealed class ChatPinModel(UserManager<AppUser> users, SignInManager<AppUser> signIn, ChatPins pins) : PageModel
 {
+    /// The page texts in the reader's language.
+    private PageTexts T => this.Texts();
+
     [BindProperty] public string? Pin { get; set; }
     [BindProperty] public string? ConfirmPin { get; set; }
     [BindProperty] public string? CurrentPassword { get; set; }
@@ -33,8 +37,8 @@ public sealed class ChatPinModel(UserManager<AppUser> users, SignInManager<AppUs
         if (ChatPins.Problem(Pin) is { } problem)
             ModelState.AddModelError(nameof(Pin), problem);
         else if (Pin != ConfirmPin)
-            ModelState.AddModelError(nameof(ConfirmPin), "The two PINs are not the same.");
-        var password = this.Password(nameof(CurrentPassword), CurrentPassword, "Enter your password.", "Password");
+            ModelState.AddModelError(nameof(ConfirmPin), T["The two PINs are not the same."]);
+        var password = this.Password(nameof(CurrentPassword), CurrentPassword, T["Enter your password."], T["Password"]);
         if (!ModelState.IsValid || password is null)
             return Page();
         // Counted like a sign-in: wrong passwords here lock the account too.
@@ -43,7 +47,7 @@ public sealed class ChatPinModel(UserManager<AppUser> users, SignInManager<AppUs
             return this.Locked();
         if (!check.Succeeded)
         {
-            ModelState.AddModelError(nameof(CurrentPassword), "That password is not right.");
+            ModelState.AddModelError(nameof(CurrentPassword), T["That password is not right."]);
             return Page();
         }
         await pins.SetAsync(user.Id, Pin!, ct);

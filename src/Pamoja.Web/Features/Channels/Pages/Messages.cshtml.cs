@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Pamoja.Web.Features.Shared.Localization;
 using Npgsql;
 using Pamoja.Web.Features.Accounts;
 using Pamoja.Web.Features.Notifications;
@@ -13,6 +14,9 @@ namespace Pamoja.Web.Features.Channels.Pages;
 [Authorize]
 public sealed class MessagesModel(UserManager<AppUser> users, NpgsqlDataSource db, TimeProvider clock) : PageModel
 {
+    /// The page texts in the reader's language.
+    private PageTexts T => this.Texts();
+
     [BindProperty] public string? Language { get; set; }
     [BindProperty] public string? Channel { get; set; }
     [BindProperty] public string? QuietFrom { get; set; }
@@ -51,12 +55,12 @@ public sealed class MessagesModel(UserManager<AppUser> users, NpgsqlDataSource d
             Unconfirmed = true;
             return Page();
         }
-        if (!Languages.Offered.Any(l => l.Code == Language)) ModelState.AddModelError(nameof(Language), "Choose a language from the list.");
-        if (Channel is not (MessageChannels.Sms or MessageChannels.WhatsApp)) ModelState.AddModelError(nameof(Channel), "Choose WhatsApp or SMS.");
+        if (!Languages.Offered.Any(l => l.Code == Language)) ModelState.AddModelError(nameof(Language), T["Choose a language from the list."]);
+        if (Channel is not (MessageChannels.Sms or MessageChannels.WhatsApp)) ModelState.AddModelError(nameof(Channel), T["Choose WhatsApp or SMS."]);
         var from = Minutes(QuietFrom);
         var to = Minutes(QuietTo);
-        if (from is null) ModelState.AddModelError(nameof(QuietFrom), "Give a time like 21:00.");
-        if (to is null) ModelState.AddModelError(nameof(QuietTo), "Give a time like 07:00.");
+        if (from is null) ModelState.AddModelError(nameof(QuietFrom), T["Give a time like 21:00."]);
+        if (to is null) ModelState.AddModelError(nameof(QuietTo), T["Give a time like 07:00."]);
         if (!ModelState.IsValid) return Page();
         await using (var cmd = db.CreateCommand("""
             INSERT INTO contact_preferences (phone, language, channel, quiet_from, quiet_to, updated_at) VALUES ($1, $2, $3, $4, $5, $6)

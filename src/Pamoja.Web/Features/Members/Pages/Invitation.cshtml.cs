@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Pamoja.Web.Features.Shared.Localization;
 using Microsoft.Extensions.Options;
 using Pamoja.Core.Phones;
 using Pamoja.Web.Features.Accounts;
@@ -15,6 +16,9 @@ namespace Pamoja.Web.Features.Members.Pages;
 [AllowAnonymous]
 public sealed class InvitationModel(AcceptInvitation accept, UserManager<AppUser> users, SignInManager<AppUser> signIn, IOptions<AccountOptions> options) : PageModel
 {
+    /// The page texts in the reader's language.
+    private PageTexts T => this.Texts();
+
     [BindProperty]
     public string? FullName { get; set; }
 
@@ -49,9 +53,9 @@ public sealed class InvitationModel(AcceptInvitation accept, UserManager<AppUser
         if (!await LoadAsync(ct))
             return InvalidLink();
         if (FullName is { Length: > 100 })
-            ModelState.AddModelError(nameof(FullName), "Full name must be at most 100 characters.");
+            ModelState.AddModelError(nameof(FullName), T["Full name must be at most 100 characters."]);
         if (Password is { Length: > RegisterAccount.MaxPassword })
-            ModelState.AddModelError(nameof(Password), $"Password must be at most {RegisterAccount.MaxPassword} characters.");
+            ModelState.AddModelError(nameof(Password), T["Password must be at most {0} characters.", RegisterAccount.MaxPassword]);
         if (!ModelState.IsValid)
             return Page();
 
@@ -61,7 +65,7 @@ public sealed class InvitationModel(AcceptInvitation accept, UserManager<AppUser
             case AcceptOutcome.Accepted accepted:
                 if (signedIn is null)
                     await signIn.SignInAsync(accepted.User, isPersistent: false);
-                TempData[GroupPages.MessageKey] = $"Welcome to {Invitation!.GroupName}. You are now a member.";
+                TempData[GroupPages.MessageKey] = T["Welcome to {0}. You are now a member.", Invitation!.GroupName];
                 return LocalRedirect($"/groups/{accepted.GroupId}");
             case AcceptOutcome.Invalid invalid:
                 invalid.Errors.CopyTo(ModelState);
@@ -69,7 +73,7 @@ public sealed class InvitationModel(AcceptInvitation accept, UserManager<AppUser
             case AcceptOutcome.SignInFirst:
                 return LocalRedirect(SignInUrl);
             case AcceptOutcome.WrongAccount:
-                ModelState.AddModelError("", "This invitation is for another phone number. Sign out first, then open the link again.");
+                ModelState.AddModelError("", T["This invitation is for another phone number. Sign out first, then open the link again."]);
                 Response.StatusCode = StatusCodes.Status403Forbidden;
                 return Page();
             default:

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Pamoja.Web.Features.Shared.Localization;
 using Pamoja.Web.Features.Groups;
 using Pamoja.Web.Features.Groups.Pages;
 
@@ -10,6 +11,9 @@ namespace Pamoja.Web.Features.Members.Pages;
 [Authorize]
 public sealed class LeaveModel(GroupQueries groups, ChangeMemberStatus status) : PageModel
 {
+    /// The page texts in the reader's language.
+    private PageTexts T => this.Texts();
+
     public GroupView Group { get; private set; } = null!;
 
     public async Task OnGetAsync(CancellationToken ct) => Group = await groups.ViewAsync(GroupContext.From(HttpContext), ct);
@@ -21,7 +25,7 @@ public sealed class LeaveModel(GroupQueries groups, ChangeMemberStatus status) :
         switch (await status.HandleAsync(caller, caller.MemberId, StatusChange.Leave, null, ct))
         {
             case MemberOutcome.Done:
-                TempData[GroupPages.MessageKey] = $"You left {Group.Name}.";
+                TempData[GroupPages.MessageKey] = T["You left {0}.", Group.Name];
                 return LocalRedirect("/groups");
             case MemberOutcome.Refused refused:
                 ModelState.AddModelError("", refused.Detail);

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Pamoja.Web.Features.Shared.Localization;
 using Pamoja.Core.Groups;
 using Pamoja.Web.Features.Groups;
 using Pamoja.Web.Features.Accounts.Pages;
@@ -15,6 +16,9 @@ namespace Pamoja.Web.Features.Members.Pages;
 [RequiresPermission(Permission.ViewMembers)]
 public sealed class MembersModel(MemberQueries queries, GroupQueries groups, AddMember add, ChangeMemberRole roles, ChangeMemberStatus status) : PageModel
 {
+    /// The page texts in the reader's language.
+    private PageTexts T => this.Texts();
+
     [BindProperty]
     public NewMemberInput NewMember { get; set; } = new();
 
@@ -34,7 +38,7 @@ public sealed class MembersModel(MemberQueries queries, GroupQueries groups, Add
         var request = new AddMemberRequest(NewMember.Phone, NewMember.FullName, string.IsNullOrEmpty(NewMember.Role) ? null : NewMember.Role);
         var outcome = await add.HandleAsync(caller, request, ct);
         if (outcome is MemberOutcome.Done { Member: var member })
-            return Done($"Invitation sent to {member.Phone} by SMS. They show as invited until they accept it.");
+            return Done(T["Invitation sent to {0} by SMS. They show as invited until they accept it.", member.Phone]);
         if (outcome is MemberOutcome.Invalid invalid)
         {
             invalid.Errors.CopyTo(ModelState, "NewMember.");
@@ -46,32 +50,34 @@ public sealed class MembersModel(MemberQueries queries, GroupQueries groups, Add
 
     [RequiresPermission(Permission.ManageMembers)]
     public Task<IActionResult> OnPostApproveAsync(Guid memberId, CancellationToken ct) =>
-        ChangeStatusAsync(memberId, StatusChange.Approve, m => $"{Name(m)} is now a member.", ct);
+        ChangeStatusAsync(memberId, StatusChange.Approve, m => T["{0} is now a member.", Name(m)], ct);
 
     [RequiresPermission(Permission.ManageMembers)]
     public Task<IActionResult> OnPostRejectAsync(Guid memberId, CancellationToken ct) =>
-        ChangeStatusAsync(memberId, StatusChange.Reject, m => $"The request of {Name(m)} to join was turned down.", ct);
+        ChangeStatusAsync(memberId, StatusChange.Reject, m => T["The request of {0} to join was turned down.", Name(m)], ct);
 
     [RequiresPermission(Permission.ManageMembers)]
     public Task<IActionResult> OnPostSuspendAsync(Guid memberId, CancellationToken ct) =>
-        ChangeStatusAsync(memberId, StatusChange.Suspend, m => $"{Name(m)} is suspended. Their history stays, and they can be reactivated.", ct);
+        ChangeStatusAsync(memberId, StatusChange.Suspend, m => T["{0} is suspended. Their history stays, and they can be reactivated.", Name(m)], ct);
 
     [RequiresPermission(Permission.ManageMembers)]
     public Task<IActionResult> OnPostReactivateAsync(Guid memberId, CancellationToken ct) =>
-        ChangeStatusAsync(memberId, StatusChange.Reactivate, m => $"{Name(m)} is active again.", ct);
+        ChangeStatusAsync(memberId, StatusChange.Reactivate, m => T["{0} is active again.", Name(m)], ct);
 
     [RequiresPermission(Permission.ManageMembers)]
     public Task<IActionResult> OnPostRemoveAsync(Guid memberId, CancellationToken ct) =>
         ChangeStatusAsync(memberId, StatusChange.Remove, m => m.UserId is null
-            ? $"The invitation to {m.Phone} is withdrawn."
-            : $"{Name(m)} is no longer a member of the group.", ct);
+            ? T["The invitation to {0} is withdrawn.", m.Phone]
+            : T["{0} is no longer a member of the group.", Name(m)], ct);
 
     [RequiresPermission(Permission.ChangeRoles)]
     public async Task<IActionResult> OnPostRoleAsync(Guid memberId, string? role, CancellationToken ct)
     {
         var outcome = await roles.HandleAsync(GroupContext.From(HttpContext), memberId, new ChangeRoleRequest(role), ct);
         return outcome is MemberOutcome.Done { Member: var member }
-            ? Done($"{Name(member)} is now {Article(member.Role)} {GroupWords.Role(Api.Name(member.Role)).ToLowerInvariant()}.")
+            ? Done(member.Role == GroupRole.Member
+                ? T["{0} is now a {1}.", Name(member), GroupWords.Role(Api.Name(member.Role)).ToLowerInvariant()]
+                : T["{0} is now the group's {1}.", Name(member), GroupWords.Role(Api.Name(member.Role)).ToLowerInvariant()])
             : await FailedAsync(outcome, ct);
     }
 
@@ -92,13 +98,13 @@ public sealed class MembersModel(MemberQueries queries, GroupQueries groups, Add
     {
         var (code, message) = outcome switch
         {
-            MemberOutcome.NotFound => (StatusCodes.Status404NotFound, "That member is not in this group."),
+            MemberOutcome.NotFound => (StatusCodes.Status404NotFound, T["That member is not in this group."]),
             MemberOutcome.Forbidden f => (StatusCodes.Status403Forbidden, f.Detail),
             MemberOutcome.Conflict c => (StatusCodes.Status409Conflict, c.Detail),
             MemberOutcome.Refused r => (StatusCodes.Status422UnprocessableEntity, r.Detail),
             MemberOutcome.Invalid i => (StatusCodes.Status400BadRequest, string.Join(" ", i.Errors.ToDictionary().SelectMany(e => e.Value))),
             MemberOutcome.TooMany t => (StatusCodes.Status429TooManyRequests,
-                $"Too many invitations: this group, or this phone number, has had its share for now. Try again in {AuthPages.Describe(t.RetryAfter, roundUp: true)}."),
+                T["Too many invitations: this group, or this phone number, has had its share for now. Try again in {0}.", AuthPages.Describe(t.RetryAfter, roundUp: true, T)]),
             _ => throw new InvalidOperationException("Unknown outcome."),
         };
         ModelState.AddModelError("", message);
@@ -126,8 +132,6 @@ public sealed class MembersModel(MemberQueries queries, GroupQueries groups, Add
         Caller.Can(Permission.ChangeRoles) && member.Status is "active" or "suspended" or "invited";
 
     private static string Name(GroupMember member) => member.FullName.Length > 0 ? member.FullName : member.Phone;
-
-    private static string Article(GroupRole role) => role == GroupRole.Member ? "a" : "the group's";
 
     public sealed class NewMemberInput
     {
