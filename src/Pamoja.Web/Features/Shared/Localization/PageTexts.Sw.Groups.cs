@@ -1,0 +1,105 @@
+namespace Pamoja.Web.Features.Shared.Localization;
+
+public sealed partial class PageTexts
+{
+    static partial void AddGroups(Dictionary<string, string> d)
+    {
+        // The kinds of group (GroupWords.Kind, GroupWords.KindExplained)
+        d["Rotating (stokvel, merry-go-round, ajo)"] = "Mzunguko (merry-go-round, stokvel, ajo)";
+        d["Savings and loans (accumulating chama)"] = "Akiba na mikopo (chama cha kulimbikiza)";
+        d["Village savings and loan association (VSLA)"] = "Chama cha kijiji cha akiba na mikopo (VSLA)";
+        d["Cooperative (farmers' produce)"] = "Ushirika (mazao ya wakulima)";
+        d["Everyone pays the same amount each period and one member takes the whole pot, in turn."] = "Kila mtu hulipa kiasi kilekile kila kipindi na mwanachama mmoja huchukua mchango wote, kwa zamu.";
+        d["Contributions build up a fund that members borrow from with interest; fines and fees add to it."] = "Michango hujenga mfuko ambao wanachama hukopa kutoka kwake kwa riba; faini na ada huongeza mfuko.";
+        d["Members buy 1 to 5 shares at each meeting; the fund lends to members and is shared out at the end of the cycle."] = "Wanachama hununua hisa 1 hadi 5 kila mkutano; mfuko huwakopesha wanachama na hugawanywa mwishoni mwa mzunguko.";
+        d["Farmers deliver produce, officials record it, and each farmer is paid every pay period, minus deductions."] = "Wakulima huleta mazao, viongozi huyarekodi, na kila mkulima hulipwa kila kipindi cha malipo, baada ya makato.";
+
+        // Roles (GroupWords.Role)
+        d["Chair"] = "Mwenyekiti";
+        d["Treasurer"] = "Mweka hazina";
+        d["Secretary"] = "Katibu";
+        d["Member"] = "Mwanachama";
+
+        // Your groups, joining, creating
+        d["Your groups"] = "Vikundi vyako";
+        d["You are not in any group yet. Start one, or join a group with the code its officials gave you."] = "Bado huko kwenye kikundi chochote. Anzisha kimoja, au jiunge na kikundi kwa nambari ya mwaliko uliyopewa na viongozi wake.";
+        d["Create a group"] = "Unda kikundi";
+        d["Join with a code"] = "Jiunge kwa nambari ya mwaliko";
+        d["Invited by SMS? Open the link in the message to accept the invitation."] = "Umealikwa kwa SMS? Fungua kiungo kilicho kwenye ujumbe ili kukubali mwaliko.";
+        d["{0} member"] = "mwanachama {0}";
+        d["{0} members"] = "wanachama {0}";
+        d["Waiting for approval"] = "Inasubiri idhini";
+        d["Join a group"] = "Jiunge na kikundi";
+        d["Enter the invite code the group's officials gave you. They approve your request before you become a member."] = "Weka nambari ya mwaliko uliyopewa na viongozi wa kikundi. Wataidhinisha ombi lako kabla hujawa mwanachama.";
+        d["Invite code"] = "Nambari ya mwaliko";
+        d["8 letters and numbers, like K7M2QX9P."] = "Herufi na tarakimu 8, kama K7M2QX9P.";
+        d["Ask to join"] = "Omba kujiunga";
+        d["Enter the invite code."] = "Weka nambari ya mwaliko.";
+        d["The invite code"] = "Nambari ya mwaliko";
+        d["Request sent to {0}. An official of the group will approve it; it shows here as waiting until then."] = "Ombi limetumwa kwa {0}. Kiongozi wa kikundi ataliidhinisha; hadi hapo litaonekana hapa kama linasubiri.";
+        d["No group has this invite code. Check it with the official who gave it to you."] = "Hakuna kikundi chenye nambari hii ya mwaliko. Ihakikishe na kiongozi aliyekupa.";
+        d["Create a group: {0}"] = "Unda kikundi: {0}";
+        d["What kind of group is it? You can set the details on the next page."] = "Ni kikundi cha aina gani? Utaweka maelezo zaidi kwenye ukurasa unaofuata.";
+        d["Back to your groups"] = "Rudi kwenye vikundi vyako";
+        d["Choose another kind"] = "Chagua aina nyingine";
+        d["You will be its chair."] = "Wewe utakuwa mwenyekiti wake.";
+        d["Create the group"] = "Unda kikundi";
+        d["Your group is ready and you are its chair. Next, add its members."] = "Kikundi chako kiko tayari na wewe ni mwenyekiti wake. Sasa ongeza wanachama wake.";
+
+        // A group's overview
+        d["This group"] = "Kikundi hiki";
+        d["Meeting: record payments"] = "Mkutano: rekodi malipo";
+        d["Schedule: who receives when"] = "Ratiba: nani anapokea lini";
+        d["Pay by mobile money: payments and reconciliation"] = "Lipa kwa pesa kwa simu: malipo na ulinganisho";
+        d["The group"] = "Kikundi";
+        d["Pay period"] = "Kipindi cha malipo";
+        d["Contribution"] = "Mchango";
+        d["Rotation"] = "Mzunguko";
+        d["Shares"] = "Hisa";
+        d["Currency"] = "Sarafu";
+        d["Start date"] = "Tarehe ya kuanza";
+        d["{0} of at most {1}"] = "{0} kati ya wasiozidi {1}";
+        d["Registration fee"] = "Ada ya usajili";
+        d["Late fine"] = "Faini ya kuchelewa";
+        d["Meetings"] = "Mikutano";
+        d["Your role"] = "Nafasi yako";
+        d["From {0}, {1}."] = "Kuanzia {0}, {1}.";
+        d["the contribution becomes {0}"] = "mchango unakuwa {0}";
+        d["the registration fee becomes {0}"] = "ada ya usajili inakuwa {0}";
+        d["the late fine becomes {0}"] = "faini ya kuchelewa inakuwa {0}";
+        d["the rotation becomes: {0}"] = "mzunguko unakuwa: {0}";
+        d["members buy {0}"] = "wanachama wananunua {0}";
+        d["none"] = "hakuna";
+        d["Rules"] = "Kanuni";
+        d["No rules written down yet."] = "Bado hakuna kanuni zilizoandikwa.";
+        d["Invite people"] = "Alika watu";
+        d["Share the code or the link. People who ask to join wait until an official approves them."] = "Shiriki nambari ya mwaliko au kiungo. Wanaoomba kujiunga husubiri hadi kiongozi awaidhinishe.";
+        d["Join link"] = "Kiungo cha kujiunga";
+        d["Or {0}."] = "Au {0}.";
+        d["add a member by phone number"] = "ongeza mwanachama kwa nambari ya simu";
+        d["Leave this group"] = "Ondoka kwenye kikundi hiki";
+
+        // Settings
+        d["Settings – {0}"] = "Mipangilio – {0}";
+        d["Reload the settings"] = "Pakia mipangilio upya";
+        d["Kind of group"] = "Aina ya kikundi";
+        d["(cannot change)"] = "(haiwezi kubadilishwa)";
+        d["The money rules below start on {0}. Until then the rules of version {1} apply (see the history at the end)."] = "Kanuni za pesa zilizo hapa chini zinaanza tarehe {0}. Hadi hapo kanuni za toleo {1} ndizo zinatumika (tazama historia mwishoni).";
+        d["Once money has moved, changes to the money rules (contribution, fees, fines) apply from the next period, and the start date and time zone are fixed."] = "Pesa zikishaanza kuingia au kutoka, mabadiliko ya kanuni za pesa (mchango, ada, faini) yanatumika kuanzia kipindi kijacho, na tarehe ya kuanza na saa za eneo haviwezi kubadilishwa.";
+        d["Once money has moved, changes to the money rules (contribution, fees, fines, rotation) apply from the next period, and the start date and time zone are fixed."] = "Pesa zikishaanza kuingia au kutoka, mabadiliko ya kanuni za pesa (mchango, ada, faini, mzunguko) yanatumika kuanzia kipindi kijacho, na tarehe ya kuanza na saa za eneo haviwezi kubadilishwa.";
+        d["Once money has moved, changes to the money rules (contribution, fees, fines, shares) apply from the next period, and the start date and time zone are fixed."] = "Pesa zikishaanza kuingia au kutoka, mabadiliko ya kanuni za pesa (mchango, ada, faini, hisa) yanatumika kuanzia kipindi kijacho, na tarehe ya kuanza na saa za eneo haviwezi kubadilishwa.";
+        d["Save the settings"] = "Hifadhi mipangilio";
+        d["Cancel"] = "Ghairi";
+        d["History of the money rules"] = "Historia ya kanuni za pesa";
+        d["From"] = "Kuanzia";
+        d["Fees and fines"] = "Ada na faini";
+        d["In force"] = "Inatumika";
+        d["Upcoming"] = "Inakuja";
+        d["Registration: {0}"] = "Usajili: {0}";
+        d["Late fine: {0}"] = "Faini ya kuchelewa: {0}";
+        d["Settings saved."] = "Mipangilio imehifadhiwa.";
+        d["Settings saved. No money has moved yet, so the new money rules apply from the group's start, {0}."] = "Mipangilio imehifadhiwa. Bado hakuna pesa zilizoingia wala kutoka, kwa hiyo kanuni mpya za pesa zinatumika tangu kikundi kilipoanza, {0}.";
+        d["Settings saved. The new money rules apply from {0}, the start of the next period; until then the current ones stay."] = "Mipangilio imehifadhiwa. Kanuni mpya za pesa zinaanza {0}, mwanzo wa kipindi kijacho; hadi hapo za sasa zinaendelea.";
+        d["Someone else changed the settings while you were editing them. Reload the page to see their changes, then make yours again."] = "Mtu mwingine amebadilisha mipangilio ulipokuwa ukiihariri. Pakia ukurasa upya uone mabadiliko yake, kisha fanya yako tena.";
+    }
+}
