@@ -49,7 +49,7 @@ public sealed class NewModel(CreateGroup create, UserManager<AppUser> users, Tim
             return Challenge();
 
         Currency.TryGet(Input.Currency, out var currency);
-        var input = Input.ToInput(kind, currency, ModelState);
+        var input = Input.ToInput(kind, currency, ModelState, T);
         if (!ModelState.IsValid)
         {
             // Also say at once what else is wrong, not one round trip per field.

@@ -42,7 +42,7 @@ public sealed class SettingsModel(GroupQueries queries, ChangeGroupSettings chan
         var caller = GroupContext.From(HttpContext);
         await LoadAsync(ct);
         Api.TryParse(Group.Kind, out GroupKind kind);
-        var input = Input.ToInput(kind, FixedCurrency, ModelState);
+        var input = Input.ToInput(kind, FixedCurrency, ModelState, T);
         if (!ModelState.IsValid)
         {
             var errors = new FieldErrors();

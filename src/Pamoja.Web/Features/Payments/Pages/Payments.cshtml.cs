@@ -80,7 +80,7 @@ public sealed class PaymentsModel(GroupQueries groups, PaymentQueries payments, 
         AmountText = amount;
         var group = await groups.ViewAsync(Caller, ct);
         var currency = Currency.Get(group.Currency);
-        if (!MoneyInput.TryParse(amount, currency, out var minor, out var amountError))
+        if (!MoneyInput.TryParse(amount, currency, out var minor, out var amountError, T))
             return await Refuse(amountError, token, ct);
         if (token == Guid.Empty) return await Refuse(T["This form is out of date. Open the page again."], token, ct);
         var request = new CollectionRequest(Caller.MemberId, minor, provider, null);
