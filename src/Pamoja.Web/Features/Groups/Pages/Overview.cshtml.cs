@@ -35,15 +35,15 @@ public sealed class OverviewModel(GroupQueries queries, PublicUrls urls) : PageM
     {
         var changes = new List<string>();
         if (next.Contribution != g.Contribution)
-            changes.Add(T["the contribution becomes {0}", GroupWords.Contribution(g.Currency, next.Contribution, g.Kind)]);
+            changes.Add(T["the contribution becomes {0}", GroupWords.Contribution(g.Currency, next.Contribution, g.Kind, T)]);
         if (next.RegistrationFee != g.RegistrationFee)
             changes.Add(T["the registration fee becomes {0}", next.RegistrationFee == 0 ? T["none"] : GroupWords.Money(g.Currency, next.RegistrationFee)]);
         if (next.LateFine != g.LateFine)
-            changes.Add(T["the late fine becomes {0}", next.LateFine.Amount == 0 && next.LateFine.Percent == 0 ? T["none"] : GroupWords.LateFine(g.Currency, next.LateFine)]);
+            changes.Add(T["the late fine becomes {0}", next.LateFine.Amount == 0 && next.LateFine.Percent == 0 ? T["none"] : GroupWords.LateFine(g.Currency, next.LateFine, T)]);
         if (next.Rotation is { } rotation && rotation != g.Rotation)
-            changes.Add(T["the rotation becomes: {0}", GroupWords.Rotation(rotation).ToLowerInvariant()]);
+            changes.Add(T["the rotation becomes: {0}", GroupWords.Rotation(rotation, T).ToLowerInvariant()]);
         if (next.Shares is { } shares && shares != g.Shares)
-            changes.Add(T["members buy {0}", GroupWords.Shares(shares)]);
+            changes.Add(T["members buy {0}", GroupWords.Shares(shares, T)]);
         return changes;
     }
 }

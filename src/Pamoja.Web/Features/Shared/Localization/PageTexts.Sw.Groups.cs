@@ -178,5 +178,25 @@ public sealed partial class PageTexts
         d["That amount is far too large."] = "Kiasi hicho ni kikubwa mno.";
         d["Enter an amount in {0} as a whole number, like 5,000."] = "Weka kiasi kwa {0} kama nambari kamili, kama 5,000.";
         d["Enter an amount in {0}, like 1,500 or 1,500.50."] = "Weka kiasi kwa {0}, kama 1,500 au 1,500.50.";
+        // The group's rules in words (GroupWords.Contribution, Frequency, LateFine, Rotation, Shares, Meeting; kept in step by hand)
+        d["weekly"] = "kila wiki";
+        d["every two weeks"] = "kila wiki mbili";
+        d["every 15 days"] = "kila siku 15";
+        d["monthly"] = "kila mwezi";
+        d["every day"] = "kila siku";
+        d["every {0} days"] = "kila siku {0}";
+        d["{0} savings deduction, farmers paid {1}"] = "makato ya akiba {0}, wakulima hulipwa {1}";
+        d["No savings deduction; farmers paid {0}"] = "Hakuna makato ya akiba; wakulima hulipwa {0}";
+        d["the day after the due date"] = "siku inayofuata tarehe ya kulipa";
+        d["after 1 day of grace"] = "baada ya siku 1 ya neema";
+        d["after {0} days of grace"] = "baada ya siku {0} za neema";
+        d["{0}% of the amount due, {1}"] = "{0}% ya kiasi kinachodaiwa, {1}";
+        d["None"] = "Hakuna";
+        d["{0} order, {1} pot"] = "Mpangilio: {0}, mchango wa zamu: {1}";
+        d["not set"] = "haijawekwa";
+        d["{0} to {1} shares per meeting"] = "hisa {0} hadi {1} kwa kila mkutano";
+        d["{0}s at {1}"] = "Kila {0} saa {1}";
+        d["{0}s"] = "Kila {0}";
+        d["At {0}"] = "Saa {0}";
     }
 }
