@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Pamoja.Web.Features.Accounts;
 using Pamoja.Web.Features.Groups.Pages;
+using Pamoja.Web.Features.Shared.Localization;
 using Pamoja.Web.Jobs;
 
 namespace Pamoja.Web.Features.Dashboards.Pages;
@@ -20,9 +21,10 @@ public sealed class OperatorModel(DashboardQueries queries, JobQueue jobs) : Pag
     /// A dead job runs again with fresh attempts (the same as POST /api/v1/admin/jobs/{id}/retry).
     public async Task<IActionResult> OnPostRetryAsync(Guid jobId, CancellationToken ct)
     {
+        var T = this.Texts();
         TempData[GroupPages.MessageKey] = await jobs.RetryAsync(jobId, ct)
-            ? "The job is queued again."
-            : "That job is not dead any more: nothing to retry.";
+            ? T["The job is queued again."]
+            : T["That job is not dead any more: nothing to retry."];
         return RedirectToPage();
     }
 }

@@ -4,6 +4,7 @@ using Pamoja.Core.Groups;
 using Pamoja.Core.Money;
 using Pamoja.Core.Schedules;
 using Pamoja.Web.Features.Members;
+using Pamoja.Web.Features.Shared.Localization;
 using Pamoja.Web.Http;
 
 namespace Pamoja.Web.Features.Groups.Pages;
@@ -146,8 +147,8 @@ public sealed class GroupSettingsForm
     }
 
     /// The API input for this form. Fields that do not parse get an error in modelState under
-    /// "Input.{field}"; the caller checks modelState before sending the input anywhere.
-    public GroupSettingsInput ToInput(GroupKind kind, Currency? currency, ModelStateDictionary modelState)
+    /// "Input.{field}", in the reader's language (T); the caller checks modelState before sending the input anywhere.
+    public GroupSettingsInput ToInput(GroupKind kind, Currency? currency, ModelStateDictionary modelState, PageTexts T)
     {
         void Error(string field, string message) => modelState.AddModelError("Input." + field, message);
 
@@ -155,14 +156,14 @@ public sealed class GroupSettingsForm
         {
             if (string.IsNullOrWhiteSpace(text) || currency is null)
                 return null;
-            if (!MoneyInput.TryParse(text, currency, out var minor, out var error))
+            if (!MoneyInput.TryParse(text, currency, out var minor, out var error, T))
             {
                 Error(field, error);
                 return null;
             }
             if (positive && minor == 0)
             {
-                Error(field, "Enter an amount more than zero.");
+                Error(field, T["Enter an amount more than zero."]);
                 return null;
             }
             return minor;
@@ -174,7 +175,7 @@ public sealed class GroupSettingsForm
                 return null;
             if (int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value))
                 return value;
-            Error(field, $"Enter a whole number, like {example}.");
+            Error(field, T["Enter a whole number, like {0}.", example]);
             return null;
         }
 
@@ -183,9 +184,9 @@ public sealed class GroupSettingsForm
         if (frequency == Api.Name(Core.Schedules.Frequency.Days))
         {
             if (string.IsNullOrWhiteSpace(EveryDays))
-                Error(nameof(EveryDays), $"Enter how many days each period lasts (1 to {GroupSettingsRules.MaxEveryDays}).");
+                Error(nameof(EveryDays), T["Enter how many days each period lasts (1 to {0}).", GroupSettingsRules.MaxEveryDays]);
             else if (everyDays is { } n && n is < 1 or > GroupSettingsRules.MaxEveryDays)
-                Error(nameof(EveryDays), $"A period lasts 1 to {GroupSettingsRules.MaxEveryDays} days.");
+                Error(nameof(EveryDays), T["A period lasts 1 to {0} days.", GroupSettingsRules.MaxEveryDays]);
         }
         else
         {
@@ -194,15 +195,15 @@ public sealed class GroupSettingsForm
 
         DateOnly? startsOn = null;
         if (string.IsNullOrWhiteSpace(StartsOn))
-            Error(nameof(StartsOn), "Enter the start date. A past date is fine for a group moving onto Pamoja.");
+            Error(nameof(StartsOn), T["Enter the start date. A past date is fine for a group moving onto Pamoja."]);
         else if (DateOnly.TryParseExact(StartsOn.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
             startsOn = date;
         else
-            Error(nameof(StartsOn), "Enter the start date as year-month-day, like 2026-03-01.");
+            Error(nameof(StartsOn), T["Enter the start date as year-month-day, like 2026-03-01."]);
 
         var maxMembers = Whole(nameof(MaxMembers), MaxMembers, "20");
         if (string.IsNullOrWhiteSpace(MaxMembers))
-            Error(nameof(MaxMembers), $"Enter the most members the group can have ({GroupSettingsRules.MinMembers} to {GroupSettingsRules.MaxMembers}).");
+            Error(nameof(MaxMembers), T["Enter the most members the group can have ({0} to {1}).", GroupSettingsRules.MinMembers, GroupSettingsRules.MaxMembers]);
 
         decimal? percent = null;
         if (!string.IsNullOrWhiteSpace(LateFinePercent))
@@ -211,7 +212,7 @@ public sealed class GroupSettingsForm
             if (decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var p))
                 percent = p;
             else
-                Error(nameof(LateFinePercent), "Enter a percentage, like 5 or 2.5.");
+                Error(nameof(LateFinePercent), T["Enter a percentage, like 5 or 2.5."]);
         }
 
         var contribution = Money(nameof(ContributionAmount), ContributionAmount, positive: true);

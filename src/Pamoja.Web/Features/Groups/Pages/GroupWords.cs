@@ -3,6 +3,7 @@ using Pamoja.Core.Groups;
 using Pamoja.Core.Money;
 using Pamoja.Core.Schedules;
 using Pamoja.Web.Features.Members;
+using Pamoja.Web.Features.Shared.Localization;
 
 namespace Pamoja.Web.Features.Groups.Pages;
 
@@ -57,41 +58,45 @@ public static class GroupWords
         (Api.Name(Core.Schedules.Frequency.Days), "Every N days (enter N below)"),
     ];
 
-    public static string Frequency(string frequency, int? everyDays) => frequency switch
+    public static string Frequency(string frequency, int? everyDays, PageTexts? texts = null) => frequency switch
     {
-        "weekly" => "weekly",
-        "biweekly" => "every two weeks",
-        "semimonthly" => "every 15 days",
-        "monthly" => "monthly",
-        "days" => everyDays == 1 ? "every day" : $"every {everyDays} days",
+        "weekly" => Say(texts, "weekly"),
+        "biweekly" => Say(texts, "every two weeks"),
+        "semimonthly" => Say(texts, "every 15 days"),
+        "monthly" => Say(texts, "monthly"),
+        "days" => everyDays == 1 ? Say(texts, "every day") : Say(texts, "every {0} days", everyDays),
         _ => frequency,
     };
 
+    /// The words in the reader's language when a page passes its texts, else English.
+    private static string Say(PageTexts? texts, string english, params object?[] values) =>
+        texts is null ? string.Format(CultureInfo.InvariantCulture, english, values) : texts[english, values];
+
     /// "ZAR 1,500.00 monthly"; for a cooperative without savings deduction, its pay period.
-    public static string Contribution(string currencyCode, ContributionView contribution, string kind)
+    public static string Contribution(string currencyCode, ContributionView contribution, string kind, PageTexts? texts = null)
     {
-        var every = Frequency(contribution.Frequency, contribution.EveryDays);
+        var every = Frequency(contribution.Frequency, contribution.EveryDays, texts);
         if (contribution.Amount is { } amount)
             return kind == "cooperative"
-                ? $"{Money(currencyCode, amount)} savings deduction, farmers paid {every}"
+                ? Say(texts, "{0} savings deduction, farmers paid {1}", Money(currencyCode, amount), every)
                 : $"{Money(currencyCode, amount)} {every}";
-        return $"No savings deduction; farmers paid {every}";
+        return Say(texts, "No savings deduction; farmers paid {0}", every);
     }
 
     public static string Money(string currencyCode, long minorUnits) =>
         Currency.TryGet(currencyCode, out var currency) ? currency.Format(minorUnits) : $"{currencyCode} {minorUnits} (minor units)";
 
-    public static string LateFine(string currencyCode, LateFineView fine)
+    public static string LateFine(string currencyCode, LateFineView fine, PageTexts? texts = null)
     {
         var grace = fine.GraceDays switch
         {
-            0 => "the day after the due date",
-            1 => "after 1 day of grace",
-            _ => $"after {fine.GraceDays} days of grace",
+            0 => Say(texts, "the day after the due date"),
+            1 => Say(texts, "after 1 day of grace"),
+            _ => Say(texts, "after {0} days of grace", fine.GraceDays),
         };
         if (fine.Amount > 0) return $"{Money(currencyCode, fine.Amount)}, {grace}";
-        if (fine.Percent > 0) return $"{Percent(fine.Percent)}% of the amount due, {grace}";
-        return "None";
+        if (fine.Percent > 0) return Say(texts, "{0}% of the amount due, {1}", Percent(fine.Percent), grace);
+        return Say(texts, "None");
     }
 
     public static string Percent(decimal percent) => percent.ToString("0.##", CultureInfo.InvariantCulture);
@@ -109,25 +114,25 @@ public static class GroupWords
         ("net", "Net", "The recipient does not pay in their own turn: with 6 members paying 1,500, the recipient gets 7,500."),
     ];
 
-    public static string Rotation(RotationView rotation)
+    public static string Rotation(RotationView rotation, PageTexts? texts = null)
     {
         var order = RotationOrders.FirstOrDefault(o => o.Value == rotation.Order).Text ?? rotation.Order ?? "not set";
         var pot = PotRules.FirstOrDefault(p => p.Value == rotation.Pot).Text ?? rotation.Pot ?? "not set";
-        return $"{order} order, {pot.ToLowerInvariant()} pot";
+        return Say(texts, "{0} order, {1} pot", Say(texts, order), Say(texts, pot).ToLowerInvariant());
     }
 
-    public static string Shares(SharesView shares) => $"{shares.Min} to {shares.Max} shares per meeting";
+    public static string Shares(SharesView shares, PageTexts? texts = null) => Say(texts, "{0} to {1} shares per meeting", shares.Min, shares.Max);
 
     public static string Day(string day) => CultureInfo.InvariantCulture.TextInfo.ToTitleCase(day);
 
     /// "Saturdays at 14:00, Community hall".
-    public static string Meeting(MeetingView meeting)
+    public static string Meeting(MeetingView meeting, PageTexts? texts = null)
     {
         var when = (meeting.Day, meeting.Time) switch
         {
-            ({ } d, { } t) => $"{Day(d)}s at {t}",
-            ({ } d, null) => $"{Day(d)}s",
-            (null, { } t) => $"At {t}",
+            ({ } d, { } t) => Say(texts, "{0}s at {1}", Say(texts, Day(d)), t),
+            ({ } d, null) => Say(texts, "{0}s", Say(texts, Day(d))),
+            (null, { } t) => Say(texts, "At {0}", t),
             _ => null,
         };
         return string.Join(", ", new[] { when, meeting.Location }.Where(s => !string.IsNullOrEmpty(s)));

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Pamoja.Web.Features.Accounts;
 using Pamoja.Web.Features.Accounts.Pages;
 using Pamoja.Web.Features.Members;
+using Pamoja.Web.Features.Shared.Localization;
 using Pamoja.Web.Http;
 
 namespace Pamoja.Web.Features.Groups.Pages;
@@ -27,7 +28,8 @@ public sealed class JoinModel(JoinGroup join, UserManager<AppUser> users, AuthTh
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        var code = this.Required(nameof(Code), Code, MaxCode, "Enter the invite code.", "The invite code");
+        var T = this.Texts();
+        var code = this.Required(nameof(Code), Code, MaxCode, T["Enter the invite code."], T["The invite code"]);
         if (code is null)
             return Page();
         if (await users.GetUserAsync(User) is not { } user)
@@ -38,10 +40,10 @@ public sealed class JoinModel(JoinGroup join, UserManager<AppUser> users, AuthTh
         switch (await join.HandleAsync(user, code, ct))
         {
             case JoinOutcome.Requested requested:
-                TempData[GroupPages.MessageKey] = $"Request sent to {requested.GroupName}. An official of the group will approve it; it shows here as waiting until then.";
+                TempData[GroupPages.MessageKey] = T["Request sent to {0}. An official of the group will approve it; it shows here as waiting until then.", requested.GroupName];
                 return LocalRedirect("/groups");
             case JoinOutcome.UnknownCode:
-                ModelState.AddModelError(nameof(Code), "No group has this invite code. Check it with the official who gave it to you.");
+                ModelState.AddModelError(nameof(Code), T["No group has this invite code. Check it with the official who gave it to you."]);
                 return Page();
             case JoinOutcome.Conflict conflict:
                 ModelState.AddModelError("", conflict.Detail);

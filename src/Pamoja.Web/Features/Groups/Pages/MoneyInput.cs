@@ -1,5 +1,6 @@
 using System.Globalization;
 using Pamoja.Core.Money;
+using Pamoja.Web.Features.Shared.Localization;
 
 namespace Pamoja.Web.Features.Groups.Pages;
 
@@ -10,7 +11,8 @@ public static class MoneyInput
 {
     private const int MaxWholeDigits = 15; // × 10^exponent still far inside a long
 
-    public static bool TryParse(string? text, Currency currency, out long minorUnits, out string error)
+    /// The error is in the reader's language when the page passes its texts (T), else English.
+    public static bool TryParse(string? text, Currency currency, out long minorUnits, out string error, PageTexts? texts = null)
     {
         minorUnits = 0;
         error = "";
@@ -21,32 +23,32 @@ public static class MoneyInput
         if (s.StartsWith(currency.Code, StringComparison.OrdinalIgnoreCase))
             s = s[currency.Code.Length..];
         if (s.Length is 0 or > 32)
-            return Fail(out error, Example(currency));
+            return Fail(out error, Example(currency, texts));
 
         var dot = s.IndexOf('.', StringComparison.Ordinal);
         var whole = dot < 0 ? s : s[..dot];
         var fraction = dot < 0 ? "" : s[(dot + 1)..];
         if (dot >= 0 && fraction.Length == 0)
-            return Fail(out error, Example(currency));
+            return Fail(out error, Example(currency, texts));
         if (whole.Contains(',', StringComparison.Ordinal))
         {
             // Commas only as thousands separators: 1,500 and 12,500,000, never 1,50.
             var groups = whole.Split(',');
             if (groups[0].Length is < 1 or > 3 || groups.Skip(1).Any(g => g.Length != 3))
-                return Fail(out error, Example(currency));
+                return Fail(out error, Example(currency, texts));
             whole = string.Concat(groups);
         }
         if (whole.Length == 0)
             whole = "0"; // ".50"
         if (!whole.All(char.IsAsciiDigit) || !fraction.All(char.IsAsciiDigit))
-            return Fail(out error, Example(currency));
+            return Fail(out error, Example(currency, texts));
         if (fraction.Length > currency.Exponent)
             return Fail(out error, currency.Exponent == 0
-                ? $"{currency.Code} has no cents: enter a whole number, like 5,000."
-                : $"{currency.Code} amounts have at most {currency.Exponent} decimals, like 1,500.50.");
+                ? Say(texts, "{0} has no cents: enter a whole number, like 5,000.", currency.Code)
+                : Say(texts, "{0} amounts have at most {1} decimals, like 1,500.50.", currency.Code, currency.Exponent));
         whole = whole.TrimStart('0');
         if (whole.Length > MaxWholeDigits)
-            return Fail(out error, "That amount is far too large.");
+            return Fail(out error, Say(texts, "That amount is far too large."));
 
         long scale = 1;
         for (var i = 0; i < currency.Exponent; i++) scale *= 10;
@@ -66,9 +68,12 @@ public static class MoneyInput
         return minor == 0 ? major : major + "." + minor.ToString(CultureInfo.InvariantCulture).PadLeft(currency.Exponent, '0');
     }
 
-    public static string Example(Currency currency) => currency.Exponent == 0
-        ? $"Enter an amount in {currency.Code} as a whole number, like 5,000."
-        : $"Enter an amount in {currency.Code}, like 1,500 or 1,500.50.";
+    public static string Example(Currency currency, PageTexts? texts = null) => currency.Exponent == 0
+        ? Say(texts, "Enter an amount in {0} as a whole number, like 5,000.", currency.Code)
+        : Say(texts, "Enter an amount in {0}, like 1,500 or 1,500.50.", currency.Code);
+
+    private static string Say(PageTexts? texts, string english, params object?[] values) =>
+        texts is null ? string.Format(CultureInfo.InvariantCulture, english, values) : texts[english, values];
 
     private static bool Fail(out string error, string message)
     {

@@ -6,6 +6,7 @@ using Pamoja.Core.Groups;
 using Pamoja.Core.Money;
 using Pamoja.Web.Features.Accounts;
 using Pamoja.Web.Features.Members;
+using Pamoja.Web.Features.Shared.Localization;
 using Pamoja.Web.Http;
 
 namespace Pamoja.Web.Features.Groups.Pages;
@@ -15,6 +16,8 @@ namespace Pamoja.Web.Features.Groups.Pages;
 [Authorize]
 public sealed class NewModel(CreateGroup create, UserManager<AppUser> users, TimeProvider clock) : PageModel, IGroupSettingsPage
 {
+    private PageTexts T => this.Texts();
+
     [BindProperty(SupportsGet = true)]
     public string? Kind { get; set; }
 
@@ -46,7 +49,7 @@ public sealed class NewModel(CreateGroup create, UserManager<AppUser> users, Tim
             return Challenge();
 
         Currency.TryGet(Input.Currency, out var currency);
-        var input = Input.ToInput(kind, currency, ModelState);
+        var input = Input.ToInput(kind, currency, ModelState, T);
         if (!ModelState.IsValid)
         {
             // Also say at once what else is wrong, not one round trip per field.
@@ -59,7 +62,7 @@ public sealed class NewModel(CreateGroup create, UserManager<AppUser> users, Tim
         switch (await create.HandleAsync(input, user, ct))
         {
             case CreateGroupOutcome.Created created:
-                TempData[GroupPages.MessageKey] = "Your group is ready and you are its chair. Next, add its members.";
+                TempData[GroupPages.MessageKey] = T["Your group is ready and you are its chair. Next, add its members."];
                 return LocalRedirect($"/groups/{created.GroupId}");
             case CreateGroupOutcome.Invalid invalid:
                 GroupSettingsForm.AddErrors(invalid.Errors, ModelState);

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Pamoja.Core.Groups;
+using Pamoja.Web.Features.Shared.Localization;
 using Pamoja.Web.Http;
 
 namespace Pamoja.Web.Features.Groups.Pages;
@@ -24,25 +25,25 @@ public sealed class OverviewModel(GroupQueries queries, PublicUrls urls) : PageM
         if (Group.InviteCode is { } code)
             JoinLink = urls.Absolute("/groups/join?code=" + Uri.EscapeDataString(code));
         if (Group.UpcomingRules is { } next)
-            UpcomingChanges = Describe(Group, next);
+            UpcomingChanges = Describe(Group, next, this.Texts());
     }
 
     public bool Can(Permission permission) => Caller.Can(permission);
 
     /// "the contribution becomes KES 2,000.00 monthly", one line per money rule that changes.
-    private static List<string> Describe(GroupView g, RulesView next)
+    private static List<string> Describe(GroupView g, RulesView next, PageTexts T)
     {
         var changes = new List<string>();
         if (next.Contribution != g.Contribution)
-            changes.Add("the contribution becomes " + GroupWords.Contribution(g.Currency, next.Contribution, g.Kind));
+            changes.Add(T["the contribution becomes {0}", GroupWords.Contribution(g.Currency, next.Contribution, g.Kind, T)]);
         if (next.RegistrationFee != g.RegistrationFee)
-            changes.Add("the registration fee becomes " + (next.RegistrationFee == 0 ? "none" : GroupWords.Money(g.Currency, next.RegistrationFee)));
+            changes.Add(T["the registration fee becomes {0}", next.RegistrationFee == 0 ? T["none"] : GroupWords.Money(g.Currency, next.RegistrationFee)]);
         if (next.LateFine != g.LateFine)
-            changes.Add("the late fine becomes " + (next.LateFine.Amount == 0 && next.LateFine.Percent == 0 ? "none" : GroupWords.LateFine(g.Currency, next.LateFine)));
+            changes.Add(T["the late fine becomes {0}", next.LateFine.Amount == 0 && next.LateFine.Percent == 0 ? T["none"] : GroupWords.LateFine(g.Currency, next.LateFine, T)]);
         if (next.Rotation is { } rotation && rotation != g.Rotation)
-            changes.Add("the rotation becomes: " + GroupWords.Rotation(rotation).ToLowerInvariant());
+            changes.Add(T["the rotation becomes: {0}", GroupWords.Rotation(rotation, T).ToLowerInvariant()]);
         if (next.Shares is { } shares && shares != g.Shares)
-            changes.Add("members buy " + GroupWords.Shares(shares));
+            changes.Add(T["members buy {0}", GroupWords.Shares(shares, T)]);
         return changes;
     }
 }

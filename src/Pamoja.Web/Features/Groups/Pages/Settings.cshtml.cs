@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Pamoja.Core.Groups;
 using Pamoja.Core.Money;
 using Pamoja.Web.Features.Members;
+using Pamoja.Web.Features.Shared.Localization;
 using Pamoja.Web.Http;
 
 namespace Pamoja.Web.Features.Groups.Pages;
@@ -14,6 +15,8 @@ namespace Pamoja.Web.Features.Groups.Pages;
 [RequiresPermission(Permission.ChangeSettings)]
 public sealed class SettingsModel(GroupQueries queries, ChangeGroupSettings change, TimeProvider clock) : PageModel, IGroupSettingsPage
 {
+    private PageTexts T => this.Texts();
+
     [BindProperty]
     public GroupSettingsForm Input { get; set; } = new();
 
@@ -39,7 +42,7 @@ public sealed class SettingsModel(GroupQueries queries, ChangeGroupSettings chan
         var caller = GroupContext.From(HttpContext);
         await LoadAsync(ct);
         Api.TryParse(Group.Kind, out GroupKind kind);
-        var input = Input.ToInput(kind, FixedCurrency, ModelState);
+        var input = Input.ToInput(kind, FixedCurrency, ModelState, T);
         if (!ModelState.IsValid)
         {
             var errors = new FieldErrors();
@@ -53,10 +56,10 @@ public sealed class SettingsModel(GroupQueries queries, ChangeGroupSettings chan
             case ChangeSettingsOutcome.Changed changed:
                 TempData[GroupPages.MessageKey] = changed.MoneyRulesEffectiveFrom switch
                 {
-                    null => "Settings saved.",
+                    null => T["Settings saved."],
                     { } from when from == input.StartsOn =>
-                        $"Settings saved. No money has moved yet, so the new money rules apply from the group's start, {GroupWords.Date(from)}.",
-                    { } from => $"Settings saved. The new money rules apply from {GroupWords.Date(from)}, the start of the next period; until then the current ones stay.",
+                        T["Settings saved. No money has moved yet, so the new money rules apply from the group's start, {0}.", GroupWords.Date(from)],
+                    { } from => T["Settings saved. The new money rules apply from {0}, the start of the next period; until then the current ones stay.", GroupWords.Date(from)],
                 };
                 return LocalRedirect($"/groups/{Group.Id}/settings");
             case ChangeSettingsOutcome.Invalid invalid:
@@ -64,7 +67,7 @@ public sealed class SettingsModel(GroupQueries queries, ChangeGroupSettings chan
                 return Page();
             case ChangeSettingsOutcome.Conflict:
                 Conflict = true;
-                ModelState.AddModelError("", "Someone else changed the settings while you were editing them. Reload the page to see their changes, then make yours again.");
+                ModelState.AddModelError("", T["Someone else changed the settings while you were editing them. Reload the page to see their changes, then make yours again."]);
                 Response.StatusCode = StatusCodes.Status409Conflict;
                 return Page();
             case ChangeSettingsOutcome.Refused refused:

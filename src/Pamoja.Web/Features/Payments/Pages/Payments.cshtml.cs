@@ -10,6 +10,7 @@ using Pamoja.Web.Features.Groups;
 using Pamoja.Web.Features.Groups.Pages;
 using Pamoja.Web.Features.Ledger;
 using Pamoja.Web.Features.Ledger.Pages;
+using Pamoja.Web.Features.Shared.Localization;
 using Pamoja.Web.Http;
 
 namespace Pamoja.Web.Features.Payments.Pages;
@@ -22,6 +23,8 @@ namespace Pamoja.Web.Features.Payments.Pages;
 public sealed class PaymentsModel(GroupQueries groups, PaymentQueries payments, PaymentGateways gateways, MoneyTransaction money,
     RequestCollection collect, RetryPayment retry, PaymentSignal signal, PaymentSettings settings, Reconciliation reconciliation, NpgsqlDataSource db) : PageModel
 {
+    private PageTexts T => this.Texts();
+
     public GroupView Group { get; private set; } = null!;
     public GroupContext Caller { get; private set; } = null!;
     public Currency Currency { get; private set; } = null!;
@@ -44,11 +47,11 @@ public sealed class PaymentsModel(GroupQueries groups, PaymentQueries payments, 
     {
         Caller = GroupContext.From(HttpContext);
         if (provider is not ("mpesa" or "momo" or "none") || (provider != "none" && !gateways.Providers.Contains(provider)))
-            return await Refuse("Choose M-Pesa, MoMo or none.", Guid.Empty, ct);
+            return await Refuse(T["Choose M-Pesa, MoMo or none."], Guid.Empty, ct);
         await settings.SetStandingInstructionAsync(Caller, provider == "none" ? null : provider, ct);
         TempData[GroupPages.MessageKey] = provider == "none"
-            ? "You will no longer be asked to pay automatically."
-            : $"On each due date, {PaymentBook.Name(provider)} will ask you on your phone to pay what you owe.";
+            ? T["You will no longer be asked to pay automatically."]
+            : T["On each due date, {0} will ask you on your phone to pay what you owe.", PaymentBook.Name(provider)];
         return LocalRedirect($"/groups/{Caller.GroupId}/payments");
     }
 
@@ -58,10 +61,10 @@ public sealed class PaymentsModel(GroupQueries groups, PaymentQueries payments, 
     {
         Caller = GroupContext.From(HttpContext);
         if (!PaymentSettings.IsChannel(channel) || (channel != "manual" && !gateways.Providers.Contains(channel)))
-            return await Refuse("Choose by hand, M-Pesa or MoMo.", Guid.Empty, ct);
+            return await Refuse(T["Choose by hand, M-Pesa or MoMo."], Guid.Empty, ct);
         await settings.SetPayoutChannelAsync(Caller, channel, ct);
-        TempData[GroupPages.MessageKey] = channel == "manual" ? "Payouts are paid by hand and confirmed by an official."
-            : $"Payouts are sent by {PaymentBook.Name(channel)} to each recipient's phone.";
+        TempData[GroupPages.MessageKey] = channel == "manual" ? T["Payouts are paid by hand and confirmed by an official."]
+            : T["Payouts are sent by {0} to each recipient's phone.", PaymentBook.Name(channel)];
         return LocalRedirect($"/groups/{Caller.GroupId}/payments");
     }
 
@@ -77,9 +80,9 @@ public sealed class PaymentsModel(GroupQueries groups, PaymentQueries payments, 
         AmountText = amount;
         var group = await groups.ViewAsync(Caller, ct);
         var currency = Currency.Get(group.Currency);
-        if (!MoneyInput.TryParse(amount, currency, out var minor, out var amountError))
+        if (!MoneyInput.TryParse(amount, currency, out var minor, out var amountError, T))
             return await Refuse(amountError, token, ct);
-        if (token == Guid.Empty) return await Refuse("This form is out of date. Open the page again.", token, ct);
+        if (token == Guid.Empty) return await Refuse(T["This form is out of date. Open the page again."], token, ct);
         var request = new CollectionRequest(Caller.MemberId, minor, provider, null);
         var canonical = string.Join("\n", "pages/payments/pay", Caller.GroupId.ToString("D"), minor.ToString(System.Globalization.CultureInfo.InvariantCulture), provider);
         var key = new IdempotencyKey(Caller.UserId, $"{token}:pay", SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
@@ -93,7 +96,7 @@ public sealed class PaymentsModel(GroupQueries groups, PaymentQueries payments, 
     public async Task<IActionResult> OnPostRetryAsync(Guid paymentId, Guid token, CancellationToken ct)
     {
         Caller = GroupContext.From(HttpContext);
-        if (token == Guid.Empty) return await Refuse("This form is out of date. Open the page again.", token, ct);
+        if (token == Guid.Empty) return await Refuse(T["This form is out of date. Open the page again."], token, ct);
         var key = new IdempotencyKey(Caller.UserId, $"{token}:retry:{paymentId}", SHA256.HashData(Encoding.UTF8.GetBytes("pages/payments/retry\n" + paymentId)));
         var result = MoneyResult.From(await money.RunAsync(key, (c, tx) => retry.HandleAsync(c, tx, Caller, paymentId, ct), ct));
         signal.Notify();
@@ -108,10 +111,10 @@ public sealed class PaymentsModel(GroupQueries groups, PaymentQueries payments, 
         Caller = GroupContext.From(HttpContext);
         var text = resolution?.Trim() ?? "";
         if (text.Length is 0 or > PaymentsApi.MaxResolution)
-            return await Refuse($"Say what was done about it (at most {PaymentsApi.MaxResolution} characters).", token, ct);
+            return await Refuse(T["Say what was done about it (at most {0} characters).", PaymentsApi.MaxResolution], token, ct);
         if (await reconciliation.ResolveAsync(Caller.GroupId, Caller.UserId, exceptionId, text, ct) != Reconciliation.Resolution.Resolved)
-            return await Refuse("That exception is already resolved, or is not this group's.", token, ct, StatusCodes.Status409Conflict);
-        TempData[GroupPages.MessageKey] = "Exception resolved.";
+            return await Refuse(T["That exception is already resolved, or is not this group's."], token, ct, StatusCodes.Status409Conflict);
+        TempData[GroupPages.MessageKey] = T["Exception resolved."];
         return LocalRedirect($"/groups/{Caller.GroupId}/payments");
     }
 
