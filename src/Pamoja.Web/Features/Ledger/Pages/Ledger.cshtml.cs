@@ -9,6 +9,7 @@ using Pamoja.Core.Money;
 using Pamoja.Web.Features.Groups;
 using Pamoja.Web.Features.Groups.Pages;
 using Pamoja.Web.Features.Members;
+using Pamoja.Web.Features.Shared.Localization;
 using Pamoja.Web.Http;
 
 namespace Pamoja.Web.Features.Ledger.Pages;
@@ -66,11 +67,11 @@ public sealed class LedgerModel(GroupQueries groups, MemberQueries members, Ledg
         var trimmed = reason?.Trim() ?? "";
         string? error = null;
         if (token == Guid.Empty)
-            error = "This form is out of date. Open the ledger again and reverse the entry from there.";
+            error = T["This form is out of date. Open the ledger again and reverse the entry from there."];
         else if (trimmed.Length == 0)
-            error = "Say why this entry is being reversed: everyone in the group will see it.";
+            error = T["Say why this entry is being reversed: everyone in the group will see it."];
         else if (trimmed.Length > ReverseEntry.MaxReason)
-            error = $"Keep the reason to {ReverseEntry.MaxReason} characters.";
+            error = T["Keep the reason to {0} characters.", ReverseEntry.MaxReason];
 
         var status = StatusCodes.Status400BadRequest;
         if (error is null)
@@ -81,17 +82,17 @@ public sealed class LedgerModel(GroupQueries groups, MemberQueries members, Ledg
             if (result.Created)
             {
                 var reversal = result.Read<ReversalResponse>();
-                TempData[GroupPages.MessageKey] = $"Reversed. The correction is entry #{reversal.Seq}, with the reason: {reversal.Reason}";
+                TempData[GroupPages.MessageKey] = T["Reversed. The correction is entry #{0}, with the reason: {1}", reversal.Seq, reversal.Reason];
                 return LocalRedirect($"/groups/{caller.GroupId}/ledger#entry-{reversal.Seq}");
             }
             status = result.Status;
             error = result.Status switch
             {
-                StatusCodes.Status404NotFound => "That entry is not in this group's journal.",
+                StatusCodes.Status404NotFound => T["That entry is not in this group's journal."],
                 StatusCodes.Status409Conflict when result.Title == "Request in progress" =>
-                    "This reversal is still being recorded. Wait a moment and open the ledger again.",
+                    T["This reversal is still being recorded. Wait a moment and open the ledger again."],
                 StatusCodes.Status422UnprocessableEntity when result.Title == "Idempotency key reused" =>
-                    "This form already reversed the entry with another reason. Open the ledger again to see it.",
+                    T["This form already reversed the entry with another reason. Open the ledger again to see it."],
                 _ => string.Join(" ", result.Messages()),
             };
         }
@@ -141,14 +142,16 @@ public sealed class LedgerModel(GroupQueries groups, MemberQueries members, Ledg
         }
     }
 
-    public string Name(Guid memberId) => _names.GetValueOrDefault(memberId) ?? "A former member";
+    public string Name(Guid memberId) => _names.GetValueOrDefault(memberId) ?? T["A former member"];
 
-    public string Account(string code) => LedgerWords.Account(code, Name);
+    private PageTexts T => this.Texts();
+
+    public string Account(string code) => LedgerWords.Account(code, Name, T);
 
     /// The kind in words, and the member whose account the entry touches, if any.
     public string What(JournalEntryView e)
     {
-        var kind = LedgerWords.Kind(e.Kind);
+        var kind = T[LedgerWords.Kind(e.Kind)];
         var member = e.Lines.Select(l => LedgerAccount.Parse(l.Account)?.MemberId).FirstOrDefault(id => id is not null);
         return member is { } id ? $"{kind} · {Name(id)}" : kind;
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Pamoja.Core.Ledger;
 using Pamoja.Core.Money;
+using Pamoja.Web.Features.Shared.Localization;
 
 namespace Pamoja.Web.Features.Ledger.Pages;
 
@@ -63,6 +64,27 @@ public static class LedgerWords
             "equity:opening" => "Funds brought from before Pamoja",
             _ => code,
         };
+    }
+
+    /// The same in the reader's language, for the pages (the CSV keeps the English above).
+    public static string Account(string code, Func<Guid, string> memberName, PageTexts T)
+    {
+        var account = LedgerAccount.Parse(code);
+        if (account is null) return code;
+        if (account.MemberId is { } id)
+        {
+            var name = memberName(id);
+            var s = name.EndsWith('s');
+            return code[(code.LastIndexOf(':') + 1)..] switch
+            {
+                "contributions" => s ? T["{0}' contributions", name] : T["{0}'s contributions", name],
+                "receivable" => T["{0} owes the group", name],
+                "payouts" => s ? T["{0}' payouts", name] : T["{0}'s payouts", name],
+                _ => code,
+            };
+        }
+        var english = Account(code, memberName);
+        return english == code ? code : T[english];
     }
 
     public static string Pool(string channel) => channel switch

@@ -9,6 +9,7 @@ using Pamoja.Core.Money;
 using Pamoja.Web.Features.Groups;
 using Pamoja.Web.Features.Groups.Pages;
 using Pamoja.Web.Features.Members;
+using Pamoja.Web.Features.Shared.Localization;
 using Pamoja.Web.Http;
 
 namespace Pamoja.Web.Features.Ledger.Pages;
@@ -105,15 +106,15 @@ public sealed class MeetingModel(GroupQueries groups, MemberQueries members, Led
         DateOnly? meetingDate = null;
         var today = clock.Today(Group.TimeZone);
         if (BatchToken == Guid.Empty)
-            ModelState.AddModelError("", "This form is out of date. Open the meeting screen again and enter the payments there.");
+            ModelState.AddModelError("", T["This form is out of date. Open the meeting screen again and enter the payments there."]);
         else if (string.IsNullOrWhiteSpace(MeetingDate))
-            ModelState.AddModelError(nameof(MeetingDate), "Enter the date of the meeting.");
+            ModelState.AddModelError(nameof(MeetingDate), T["Enter the date of the meeting."]);
         else if (!DateOnly.TryParseExact(MeetingDate.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-            ModelState.AddModelError(nameof(MeetingDate), "Enter the date of the meeting as a date, like " + today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + ".");
+            ModelState.AddModelError(nameof(MeetingDate), T["Enter the date of the meeting as a date, like {0}.", today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)]);
         else if (date > today)
-            ModelState.AddModelError(nameof(MeetingDate), "The meeting date cannot be in the future.");
+            ModelState.AddModelError(nameof(MeetingDate), T["The meeting date cannot be in the future."]);
         else if (date < new DateOnly(2000, 1, 1))
-            ModelState.AddModelError(nameof(MeetingDate), "That meeting date is too far in the past.");
+            ModelState.AddModelError(nameof(MeetingDate), T["That meeting date is too far in the past."]);
         else
             meetingDate = date;
 
@@ -128,7 +129,7 @@ public sealed class MeetingModel(GroupQueries groups, MemberQueries members, Led
         for (var i = 0; i < outcomes.Count; i++)
         {
             var o = outcomes[i];
-            var name = names.GetValueOrDefault(o.Input.MemberId) ?? "A former member";
+            var name = names.GetValueOrDefault(o.Input.MemberId) ?? T["A former member"];
             if (o.AmountError is not null) ModelState.AddModelError($"Rows[{i}].Amount", $"{name}: {o.AmountError}");
             if (o.MethodError is not null) ModelState.AddModelError($"Rows[{i}].Method", $"{name}: {o.MethodError}");
             if (o.ReferenceError is not null) ModelState.AddModelError($"Rows[{i}].Reference", $"{name}: {o.ReferenceError}");
@@ -141,13 +142,26 @@ public sealed class MeetingModel(GroupQueries groups, MemberQueries members, Led
         if (meetingDate is not null)
         {
             if (fresh.Count > 0)
-                summary.Add($"Recorded {Payments(fresh.Count)}, total {Currency.Format(fresh.Sum(c => c.Amount))}.");
+                summary.Add(fresh.Count == 1
+                    ? T["Recorded 1 payment, total {0}.", Currency.Format(fresh.Sum(c => c.Amount))]
+                    : T["Recorded {0} payments, total {1}.", fresh.Count, Currency.Format(fresh.Sum(c => c.Amount))]);
             if (replayed.Count > 0)
-                summary.Add($"{(fresh.Count == 0 ? "Nothing new recorded: " : "")}{Payments(replayed.Count)} ({Currency.Format(replayed.Sum(c => c.Amount))}) {(replayed.Count == 1 ? "was" : "were")} already recorded from this screen, and {(replayed.Count == 1 ? "was" : "were")} not recorded again.");
+            {
+                var total = Currency.Format(replayed.Sum(c => c.Amount));
+                summary.Add((fresh.Count == 0, replayed.Count == 1) switch
+                {
+                    (true, true) => T["Nothing new recorded: 1 payment ({0}) was already recorded from this screen, and was not recorded again.", total],
+                    (true, false) => T["Nothing new recorded: {0} payments ({1}) were already recorded from this screen, and were not recorded again.", replayed.Count, total],
+                    (false, true) => T["1 payment ({0}) was already recorded from this screen, and was not recorded again.", total],
+                    (false, false) => T["{0} payments ({1}) were already recorded from this screen, and were not recorded again.", replayed.Count, total],
+                });
+            }
             if (fresh.Count == 0 && replayed.Count == 0 && invalid == 0)
-                summary.Add("Nothing recorded: tick “Paid” for each member who paid.");
+                summary.Add(T["Nothing recorded: tick “Paid” for each member who paid."]);
             if (invalid > 0)
-                summary.Add($"{invalid} {(invalid == 1 ? "row needs" : "rows need")} fixing (marked below). Correct {(invalid == 1 ? "it" : "them")} and press “Record payments” again: the rows already recorded will not be recorded twice.");
+                summary.Add(invalid == 1
+                    ? T["1 row needs fixing (marked below). Correct it and press “Record payments” again: the rows already recorded will not be recorded twice."]
+                    : T["{0} rows need fixing (marked below). Correct them and press “Record payments” again: the rows already recorded will not be recorded twice.", invalid]);
         }
         Summary = summary;
         Recorded = fresh.Count + replayed.Count;
@@ -171,18 +185,18 @@ public sealed class MeetingModel(GroupQueries groups, MemberQueries members, Led
         if (amountText.Length == 0)
             return reference is null
                 ? new Outcome(row, RowState.Open)
-                : new Outcome(row, RowState.Invalid, AmountError: "Enter the amount paid, or untick this member.");
+                : new Outcome(row, RowState.Invalid, AmountError: T["Enter the amount paid, or untick this member."]);
 
         if (!MoneyInput.TryParse(amountText, Currency, out var minor, out var amountError))
             return new Outcome(row, RowState.Invalid, AmountError: amountError);
         if (minor == 0)
-            return new Outcome(row, RowState.Invalid, AmountError: "Enter an amount above zero, or untick this member.");
+            return new Outcome(row, RowState.Invalid, AmountError: T["Enter an amount above zero, or untick this member."]);
         if (reference is null && method != "cash")
             return new Outcome(row, RowState.Invalid, ReferenceError: method switch
             {
-                "mpesa" => "Enter the M-Pesa receipt number, like QKJ3X7Y8Z9.",
-                "momo" => "Enter the MoMo transaction id.",
-                _ => "Enter the bank transfer's reference.",
+                "mpesa" => T["Enter the M-Pesa receipt number, like QKJ3X7Y8Z9."],
+                "momo" => T["Enter the MoMo transaction id."],
+                _ => T["Enter the bank transfer's reference."],
             });
 
         var paidOn = DateOnly.TryParseExact(row.PaidOn, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var kept) ? kept : meetingDate;
@@ -205,17 +219,17 @@ public sealed class MeetingModel(GroupQueries groups, MemberQueries members, Led
                 {
                     case "reference": onReference = message; break;
                     case "method": onMethod = message; break;
-                    case "paidOn": onAmount = "The date: " + message; break;
+                    case "paidOn": onAmount = T["The date: {0}", message]; break;
                     default: onAmount = onAmount is null ? message : onAmount + " " + message; break;
                 }
             }
         }
         else if (result.Status == StatusCodes.Status409Conflict && result.Title == "Reference already recorded")
-            onReference = $"This {LedgerWords.Method(method)} reference is already recorded for a payment. Check the receipt; if the earlier entry was wrong, reverse it on the ledger first.";
+            onReference = T["This {0} reference is already recorded for a payment. Check the receipt; if the earlier entry was wrong, reverse it on the ledger first.", T[LedgerWords.Method(method)]];
         else if (result.Status == StatusCodes.Status409Conflict)
-            onAmount = "This payment is still being recorded by your previous submit. Wait a moment and press “Record payments” again.";
+            onAmount = T["This payment is still being recorded by your previous submit. Wait a moment and press “Record payments” again."];
         else if (result.Status == StatusCodes.Status422UnprocessableEntity)
-            onAmount = "A different payment was already recorded for this member from this screen. If it was wrong, reverse it on the ledger; to record another payment, open a new meeting screen.";
+            onAmount = T["A different payment was already recorded for this member from this screen. If it was wrong, reverse it on the ledger; to record another payment, open a new meeting screen."];
         else
             onAmount = string.Join(" ", result.Messages());
         return new Outcome(row, RowState.Invalid, onAmount, onMethod, onReference);
@@ -231,7 +245,7 @@ public sealed class MeetingModel(GroupQueries groups, MemberQueries members, Led
         return new IdempotencyKey(caller.UserId, $"{BatchToken}:{memberId}", SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 
-    private static string Payments(int n) => n == 1 ? "1 payment" : $"{n} payments";
+    private PageTexts T => this.Texts();
 
     private async Task LoadGroupAsync(GroupContext caller, CancellationToken ct)
     {

@@ -7,6 +7,7 @@ using Pamoja.Core.Groups;
 using Pamoja.Core.Money;
 using Pamoja.Web.Features.Groups;
 using Pamoja.Web.Features.Members;
+using Pamoja.Web.Features.Shared.Localization;
 
 namespace Pamoja.Web.Features.Ledger.Pages;
 
@@ -35,6 +36,8 @@ public sealed class StatementModel(GroupQueries groups, MemberQueries members, L
 
     /// ?print=1: the statement alone on a plain page (no menus, no forms), to print or save as PDF.
     public bool PrintView { get; private set; }
+
+    private PageTexts T => this.Texts();
 
     public Task<IActionResult> OnGetAsync(Guid? memberId, string? pool, string? from, string? to, string? print, CancellationToken ct)
     {
@@ -74,36 +77,36 @@ public sealed class StatementModel(GroupQueries groups, MemberQueries members, L
 
         From = from;
         To = to;
-        var fromDate = ParseDate("from", from, "The “from” date");
-        var toDate = ParseDate("to", to, "The “to” date");
+        var fromDate = ParseDate("from", from, T["The “from” date is not a date. Use the date picker, or write it like 2026-03-31."]);
+        var toDate = ParseDate("to", to, T["The “to” date is not a date. Use the date picker, or write it like 2026-03-31."]);
         if (fromDate is not null && toDate is not null && fromDate > toDate)
         {
-            ModelState.AddModelError("to", "The “to” date must not be before the “from” date.");
+            ModelState.AddModelError("to", T["The “to” date must not be before the “from” date."]);
             toDate = null;
         }
         Statement = await ledger.StatementAsync(Caller, Member?.MemberId, fromDate, toDate, ct);
         return done(Statement);
     }
 
-    private DateOnly? ParseDate(string field, string? text, string label)
+    private DateOnly? ParseDate(string field, string? text, string notADate)
     {
         if (string.IsNullOrWhiteSpace(text))
             return null;
         if (DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
             return date;
-        ModelState.AddModelError(field, $"{label} is not a date. Use the date picker, or write it like 2026-03-31.");
+        ModelState.AddModelError(field, notADate);
         return null;
     }
 
     /// The statement's own title: "Your statement", "Statement of Amina Kamau", "The group pool".
-    public string Title => Pool ? "The group pool" : Member!.MemberId == Caller.MemberId ? "Your statement" : "Statement of " + Member.FullName;
+    public string Title => Pool ? T["The group pool"] : Member!.MemberId == Caller.MemberId ? T["Your statement"] : T["Statement of {0}", Member.FullName];
 
     public string Period => (Statement.From, Statement.To) switch
     {
-        (null, null) => "Everything so far",
-        ({ } f, null) => "From " + LedgerWords.Date(f),
-        (null, { } t) => "Up to " + LedgerWords.Date(t),
-        ({ } f, { } t) => $"{LedgerWords.Date(f)} to {LedgerWords.Date(t)}",
+        (null, null) => T["Everything so far"],
+        ({ } f, null) => T["From {0}", LedgerWords.Date(f)],
+        (null, { } t) => T["Up to {0}", LedgerWords.Date(t)],
+        ({ } f, { } t) => T["{0} to {1}", LedgerWords.Date(f), LedgerWords.Date(t)],
     };
 
     /// The query string of this statement and filter, for the CSV link.

@@ -11,6 +11,7 @@ using Pamoja.Web.Features.Ledger;
 using Pamoja.Web.Features.Ledger.Pages;
 using Pamoja.Web.Features.Members;
 using Pamoja.Web.Features.Payments;
+using Pamoja.Web.Features.Shared.Localization;
 using Pamoja.Web.Http;
 
 namespace Pamoja.Web.Features.Schedules.Pages;
@@ -50,7 +51,7 @@ public sealed class PayoutsModel(GroupQueries groups, MemberQueries members, Sch
     public async Task<IActionResult> OnPostSendAsync(Guid payoutId, string? provider, Guid token, CancellationToken ct)
     {
         var caller = GroupContext.From(HttpContext);
-        if (token == Guid.Empty) return await Refuse("This form is out of date. Open the payouts again.", token, ct);
+        if (token == Guid.Empty) return await Refuse(T["This form is out of date. Open the payouts again."], token, ct);
         var canonical = string.Join("\n", "pages/payouts/send", caller.GroupId.ToString("D"), payoutId.ToString("D"), provider);
         var key = new IdempotencyKey(caller.UserId, $"{token}:send:{payoutId}", SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
         var result = MoneyResult.From(await money.RunAsync(key, (c, tx) => send.HandleAsync(c, tx, caller, payoutId, new SendPayoutRequest(provider), ct), ct));
@@ -65,7 +66,7 @@ public sealed class PayoutsModel(GroupQueries groups, MemberQueries members, Sch
     {
         var trimmed = reason?.Trim() ?? "";
         if (trimmed.Length is 0 or > SettlePayout.MaxReason)
-            return Refuse($"Say why this payout is cancelled (at most {SettlePayout.MaxReason} characters): everyone in the group will see it.", token, ct);
+            return Refuse(T["Say why this payout is cancelled (at most {0} characters): everyone in the group will see it.", SettlePayout.MaxReason], token, ct);
         return SettleAsync("void", payoutId, token, trimmed, (c, tx, caller) => settle.VoidAsync(c, tx, caller, payoutId, trimmed, ct), ct);
     }
 
@@ -73,7 +74,7 @@ public sealed class PayoutsModel(GroupQueries groups, MemberQueries members, Sch
         Func<Npgsql.NpgsqlConnection, Npgsql.NpgsqlTransaction, GroupContext, Task<MoneyOutcome>> work, CancellationToken ct)
     {
         var caller = GroupContext.From(HttpContext);
-        if (token == Guid.Empty) return await Refuse("This form is out of date. Open the payouts again.", token, ct);
+        if (token == Guid.Empty) return await Refuse(T["This form is out of date. Open the payouts again."], token, ct);
         // One form, one key: a double tap pays once.
         var canonical = string.Join("\n", "pages/payouts/" + action, caller.GroupId.ToString("D"), payoutId.ToString("D"), detail);
         var key = new IdempotencyKey(caller.UserId, $"{token}:{payoutId}", SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
@@ -82,13 +83,15 @@ public sealed class PayoutsModel(GroupQueries groups, MemberQueries members, Sch
         {
             var settled = result.Read<PayoutSettled>();
             TempData[GroupPages.MessageKey] = settled.Status == "paid"
-                ? $"Payout for period {settled.Period} confirmed as paid ({settled.Method}); entry #{settled.Seq}."
-                : $"Payout for period {settled.Period} cancelled; its reservation was reversed (entry #{settled.Seq}).";
+                ? T["Payout for period {0} confirmed as paid ({1}); entry #{2}.", settled.Period, settled.Method, settled.Seq]
+                : T["Payout for period {0} cancelled; its reservation was reversed (entry #{1}).", settled.Period, settled.Seq];
             return LocalRedirect($"/groups/{caller.GroupId}/payouts");
         }
         Response.StatusCode = result.Status;
         return await Refuse(string.Join(" ", result.Messages()), token, ct, result.Status);
     }
+
+    private PageTexts T => this.Texts();
 
     private async Task<IActionResult> Refuse(string error, Guid token, CancellationToken ct, int status = StatusCodes.Status400BadRequest)
     {

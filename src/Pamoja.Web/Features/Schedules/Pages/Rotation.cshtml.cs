@@ -7,6 +7,7 @@ using Pamoja.Core.Rotation;
 using Pamoja.Web.Features.Groups;
 using Pamoja.Web.Features.Groups.Pages;
 using Pamoja.Web.Features.Members;
+using Pamoja.Web.Features.Shared.Localization;
 
 namespace Pamoja.Web.Features.Schedules.Pages;
 
@@ -25,7 +26,9 @@ public sealed class RotationModel(GroupQueries groups, MemberQueries members, Ro
 
     public bool CanManage => Caller.Can(Permission.ManageRotation);
 
-    public string Name(Guid? memberId) => memberId is { } id ? Members.FirstOrDefault(m => m.MemberId == id)?.FullName ?? "a former member" : "(turn left empty)";
+    public string Name(Guid? memberId) => memberId is { } id ? Members.FirstOrDefault(m => m.MemberId == id)?.FullName ?? T["a former member"] : T["(turn left empty)"];
+
+    private PageTexts T => this.Texts();
 
     /// The proof of a draw, recomputed here: the seed hashes to the commitment, and the order as
     /// drawn follows from the seed and the members it was drawn among.
@@ -45,7 +48,7 @@ public sealed class RotationModel(GroupQueries groups, MemberQueries members, Ro
         var caller = GroupContext.From(HttpContext);
         // Members are given places 1, 2, 3 …; the order is by place (ties keep the page's order).
         var order = (positions ?? []).OrderBy(p => p.Value).Select(p => p.Key).ToArray();
-        return await Outcome(await changes.SetOrderAsync(caller, new RotationOrderRequest(order), ct), "The order of turns is saved.", ct);
+        return await Outcome(await changes.SetOrderAsync(caller, new RotationOrderRequest(order), ct), T["The order of turns is saved."], ct);
     }
 
     [RequiresPermission(Permission.ManageRotation)]
@@ -54,23 +57,23 @@ public sealed class RotationModel(GroupQueries groups, MemberQueries members, Ro
         var caller = GroupContext.From(HttpContext);
         var outcome = await changes.DrawAsync(caller, ct);
         return await Outcome(outcome, outcome is ScheduleOutcome.Done { Value: DrawResponse d }
-            ? $"Drawn. Seed {d.Seed}; it hashes to the commitment {d.Commitment} published on {d.CommitmentPublishedAt:d MMM yyyy}."
+            ? T["Drawn. Seed {0}; it hashes to the commitment {1} published on {2}.", d.Seed, d.Commitment, d.CommitmentPublishedAt.ToString("d MMM yyyy", System.Globalization.CultureInfo.InvariantCulture)]
             : "", ct);
     }
 
     [RequiresPermission(Permission.ManageRotation)]
     public async Task<IActionResult> OnPostSettingsAsync(string? payoutPolicy, string? exitTurn, CancellationToken ct) =>
         await Outcome(await changes.SetSettingsAsync(GroupContext.From(HttpContext), new RotationSettingsRequest(payoutPolicy, exitTurn), ct),
-            "Saved.", ct);
+            T["Saved."], ct);
 
     public async Task<IActionResult> OnPostBidAsync(int? period, string? discount, CancellationToken ct)
     {
         await LoadAsync(ct);
         var amount = MoneyInput.TryParse(discount, Currency, out var minor, out _) ? minor : (long?)null;
         if (amount is null)
-            return await Outcome(ScheduleOutcome.Invalid("discount", $"Write the discount as an amount in {Currency.Code}, such as 100 or 100.50."), "", ct);
+            return await Outcome(ScheduleOutcome.Invalid("discount", T["Write the discount as an amount in {0}, such as 100 or 100.50.", Currency.Code]), "", ct);
         return await Outcome(await changes.BidAsync(GroupContext.From(HttpContext), new BidRequest(period, amount), ct),
-            $"Your bid for period {period} is in. Bids close when the period's payments open.", ct);
+            T["Your bid for period {0} is in. Bids close when the period's payments open.", period], ct);
     }
 
     private async Task<IActionResult> Outcome(ScheduleOutcome outcome, string success, CancellationToken ct)

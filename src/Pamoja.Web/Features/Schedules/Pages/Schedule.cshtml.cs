@@ -4,6 +4,7 @@ using Pamoja.Core.Groups;
 using Pamoja.Core.Money;
 using Pamoja.Web.Features.Groups;
 using Pamoja.Web.Features.Members;
+using Pamoja.Web.Features.Shared.Localization;
 
 namespace Pamoja.Web.Features.Schedules.Pages;
 
@@ -21,7 +22,9 @@ public sealed class ScheduleModel(GroupQueries groups, MemberQueries members, Sc
     public IReadOnlyList<(Guid MemberId, string FullName, long Overdue, int Periods)> Arrears { get; private set; } = [];
     private Dictionary<Guid, string> _names = [];
 
-    public string Name(Guid? memberId) => memberId is { } id ? _names.GetValueOrDefault(id, "a former member") : "—";
+    public string Name(Guid? memberId) => memberId is { } id ? _names.GetValueOrDefault(id) ?? T["a former member"] : "—";
+
+    private PageTexts T => this.Texts();
 
     public async Task OnGetAsync(CancellationToken ct)
     {
