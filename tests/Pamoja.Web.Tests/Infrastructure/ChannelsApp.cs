@@ -121,6 +121,20 @@ public sealed class ChannelsApp : IAsyncDisposable
         await cmd.ExecuteNonQueryAsync();
     }
 
+    /// A count that becomes right a moment after something the test saw (the sandbox records a
+    /// message when the app sends it; the app records "sent" after the answer): waits (bounded)
+    /// for the expected count and returns the count it ended with.
+    public async Task<long> CountSoonAsync(long expected, string sql, params object?[] args)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var count = await CountAsync(sql, args);
+            if (count == expected || DateTime.UtcNow > deadline) return count;
+            await Task.Delay(50);
+        }
+    }
+
     // ---- The sandbox ----
 
     /// What the sandbox saw go to and come from a phone (GET /sandbox/messages?to=).

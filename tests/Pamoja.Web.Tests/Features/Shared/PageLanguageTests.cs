@@ -42,11 +42,24 @@ public sealed partial class PageLanguageTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Each_English_text_has_one_Swahili_entry_in_the_catalogue_files()
+    {
+        // A second assignment of a key silently wins over the first: there must be none.
+        var folder = Path.Combine(RepositoryRoot(), "src", "Pamoja.Web", "Features", "Shared", "Localization");
+        var keys = Directory.EnumerateFiles(folder, "PageTexts.Sw.*.cs")
+            .SelectMany(f => Assigned().Matches(File.ReadAllText(f)).Select(m => (Key: Regex.Unescape(m.Groups[1].Value), File: Path.GetFileName(f))))
+            .ToList();
+        Assert.True(keys.Count > 100, $"only {keys.Count} entries found: is the pattern still right?");
+        var twice = keys.GroupBy(k => k.Key).Where(g => g.Count() > 1).Select(g => $"\"{g.Key}\" in {string.Join(", ", g.Select(k => k.File))}").ToList();
+        Assert.True(twice.Count == 0, "Defined more than once: " + string.Join("; ", twice));
+    }
+
+    [Fact]
     public void The_pages_wrap_their_texts()
     {
         // Not a count to game: the layout and the main pages are translated, so there are many.
         var count = Texts().Count;
-        Assert.True(count > 20, $"only {count} texts are wrapped");
+        Assert.True(count > 300, $"only {count} texts are wrapped");
     }
 
     [Fact]
@@ -102,6 +115,9 @@ public sealed partial class PageLanguageTests : IAsyncLifetime
 
     [GeneratedRegex("""\bT\["((?:[^"\\]|\\.)*)"[\],]""")]
     private static partial Regex Wrapped();
+
+    [GeneratedRegex("""\bd\["((?:[^"\\]|\\.)*)"\]\s*=""")]
+    private static partial Regex Assigned();
 
     [GeneratedRegex(@"\{\d+\}")]
     private static partial Regex Placeholders();

@@ -24,7 +24,6 @@ public sealed partial class PageTexts
         d["{0} of {1} member paid in full"] = "Mwanachama {0} kati ya {1} amelipa kikamilifu";
         d["{0} of {1} members paid in full"] = "Wanachama {0} kati ya {1} wamelipa kikamilifu";
         d["Nothing is due yet. Contributions open a few days before the first due date."] = "Bado hakuna kinachodaiwa. Michango hufunguliwa siku chache kabla ya tarehe ya kwanza ya kulipa.";
-        d["Record contributions"] = "Rekodi michango";
         d["Arrears"] = "Madeni yaliyochelewa";
         d["No one is behind."] = "Hakuna aliyechelewa kulipa.";
         d["Members with overdue contributions, amounts in {0}"] = "Wanachama wenye michango iliyochelewa, kiasi kwa {0}";
@@ -46,7 +45,6 @@ public sealed partial class PageTexts
         d["Full schedule"] = "Ratiba kamili";
         d["Rotation order"] = "Mpangilio wa zamu";
         d["My position"] = "Hali yangu";
-        d["My statement"] = "Taarifa yangu ya akaunti";
         d["Pay by mobile money"] = "Lipa kwa pesa kwa simu";
         d["Statements and downloads"] = "Taarifa za akaunti na vipakuliwa";
         d["Print statements and download CSV files"] = "Chapisha taarifa za akaunti na upakue faili za CSV";

@@ -21,13 +21,9 @@ public sealed partial class PageTexts
         d["Member"] = "Mwanachama";
 
         // Your groups, joining, creating
-        d["Your groups"] = "Vikundi vyako";
         d["You are not in any group yet. Start one, or join a group with the code its officials gave you."] = "Bado huko kwenye kikundi chochote. Anzisha kimoja, au jiunge na kikundi kwa nambari ya mwaliko uliyopewa na viongozi wake.";
-        d["Create a group"] = "Unda kikundi";
         d["Join with a code"] = "Jiunge kwa nambari ya mwaliko";
         d["Invited by SMS? Open the link in the message to accept the invitation."] = "Umealikwa kwa SMS? Fungua kiungo kilicho kwenye ujumbe ili kukubali mwaliko.";
-        d["{0} member"] = "mwanachama {0}";
-        d["{0} members"] = "wanachama {0}";
         d["Waiting for approval"] = "Inasubiri idhini";
         d["Join a group"] = "Jiunge na kikundi";
         d["Enter the invite code the group's officials gave you. They approve your request before you become a member."] = "Weka nambari ya mwaliko uliyopewa na viongozi wa kikundi. Wataidhinisha ombi lako kabla hujawa mwanachama.";
@@ -77,7 +73,6 @@ public sealed partial class PageTexts
         d["Join link"] = "Kiungo cha kujiunga";
         d["Or {0}."] = "Au {0}.";
         d["add a member by phone number"] = "ongeza mwanachama kwa nambari ya simu";
-        d["Leave this group"] = "Ondoka kwenye kikundi hiki";
 
         // Settings
         d["Settings – {0}"] = "Mipangilio – {0}";
@@ -109,7 +104,6 @@ public sealed partial class PageTexts
         d["All amounts in the group are in this currency. It cannot change later."] = "Kiasi chote katika kikundi kiko kwa sarafu hii. Haiwezi kubadilishwa baadaye.";
         d["Pay period and savings"] = "Kipindi cha malipo na akiba";
         d["Savings deduction per pay period"] = "Makato ya akiba kwa kila kipindi cha malipo";
-        d["(optional)"] = "(si lazima)";
         d["Share value"] = "Thamani ya hisa";
         d["(what one share costs)"] = "(bei ya hisa moja)";
         d["Contribution per member each period"] = "Mchango wa kila mwanachama kila kipindi";

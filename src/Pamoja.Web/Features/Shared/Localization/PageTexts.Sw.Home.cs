@@ -15,9 +15,7 @@ public sealed partial class PageTexts
         d["My statement"] = "Taarifa yangu ya akaunti";
         d["Record contributions"] = "Rekodi michango";
         d["Your groups"] = "Vikundi vyako";
-        d["You are not in any group yet. Start one, or join a group with the code its officials gave you."] = "Bado hujajiunga na kikundi chochote. Anzisha kimoja, au jiunge na kikundi kwa kutumia msimbo uliopewa na viongozi wake.";
         d["Create a group"] = "Anzisha kikundi";
-        d["Join with a code"] = "Jiunge kwa msimbo";
         d["<a href=\"/groups\">All your groups</a> – create or join another"] = "<a href=\"/groups\">Vikundi vyako vyote</a> – anzisha au jiunge na kingine";
         d["<a href=\"/account/security\">Security settings</a> – two-factor sign-in"] = "<a href=\"/account/security\">Mipangilio ya usalama</a> – kuingia kwa hatua mbili";
     }

@@ -13,8 +13,6 @@ public sealed partial class PageTexts
         d["Whose statement"] = "Taarifa ya akaunti ya nani";
         d["{0} (you)"] = "{0} (wewe)";
         d["{0} (left)"] = "{0} (ameondoka)";
-        d["From"] = "Kuanzia";
-        d["(optional)"] = "(si lazima)";
         d["Show"] = "Onyesha";
         d["Balance at the start"] = "Salio la mwanzo";
         d["Balance before {0}"] = "Salio kabla ya {0}";
@@ -26,7 +24,6 @@ public sealed partial class PageTexts
         d["No money has moved on this account in this period."] = "Hakuna pesa zilizoingia wala kutoka kwenye akaunti hii katika kipindi hiki.";
         d["{0}, {1}, amounts in {2}"] = "{0}, {1}, kiasi kwa {2}";
         d["Date"] = "Tarehe";
-        d["What"] = "Nini";
         d["Balance"] = "Salio";
         d["Start"] = "Mwanzo";
         d["Brought forward"] = "Salio lililoletwa";
@@ -50,8 +47,6 @@ public sealed partial class PageTexts
         d["{0} to {1}"] = "{0} hadi {1}";
 
         // Entry kinds (LedgerWords.Kind)
-        d["Contribution"] = "Mchango";
-        d["Registration fee"] = "Ada ya usajili";
         d["Fine charged"] = "Faini iliyotozwa";
         d["Fine paid"] = "Faini iliyolipwa";
         d["Opening balance"] = "Salio la kuanzia";
@@ -77,12 +72,10 @@ public sealed partial class PageTexts
         d["Total"] = "Jumla";
         d["Money"] = "Pesa";
         d["Pool statement"] = "Taarifa ya mfuko";
-        d["Meeting: record payments"] = "Mkutano: rekodi malipo";
         d["Entries, newest first"] = "Maingizo, mapya kwanza";
         d["Each entry moves money between accounts, and its lines add up to zero: + on one account, − on another. A mistake is never erased; it is undone by a correcting entry that gives its reason."] =
             "Kila ingizo huhamisha pesa kati ya akaunti, na mistari yake hujumlika kuwa sifuri: + kwenye akaunti moja, − kwenye nyingine. Kosa halifutwi kamwe; hubatilishwa kwa ingizo la marekebisho linaloeleza sababu yake.";
         d["No money recorded yet."] = "Bado hakuna pesa zilizorekodiwa.";
-        d["No older entries."] = "Hakuna maingizo ya zamani zaidi.";
         d["Fails verification"] = "Limeshindwa uthibitisho";
         d["Reason: {0}"] = "Sababu: {0}";
         d["{0} reference"] = "Kumbukumbu ya {0}";
@@ -99,7 +92,6 @@ public sealed partial class PageTexts
             "Lazima. Kila mtu kikundini ataiona. Pesa hizo zitaondolewa tena; zirekodi upya kama ziliingizwa vibaya tu.";
         d["Reverse entry #{0}"] = "Batilisha ingizo #{0}";
         d["Newer entries"] = "Maingizo mapya zaidi";
-        d["Older entries"] = "Maingizo ya zamani zaidi";
         d["This form is out of date. Open the ledger again and reverse the entry from there."] = "Fomu hii imepitwa na wakati. Fungua daftari tena na ubatilishe ingizo kutoka hapo.";
         d["Say why this entry is being reversed: everyone in the group will see it."] = "Eleza kwa nini ingizo hili linabatilishwa: kila mtu kikundini ataiona.";
         d["Keep the reason to {0} characters."] = "Sababu isizidi herufi {0}.";
@@ -141,7 +133,6 @@ public sealed partial class PageTexts
             "Weka alama “Amelipa” na uandike kiasi kwa kila mwanachama aliyelipa. Wanachama waliowekewa alama tu ndio wanaorekodiwa.";
         d["M-Pesa, MoMo and bank payments need their receipt or reference."] = "Malipo ya M-Pesa, MoMo na benki yanahitaji risiti au nambari ya kumbukumbu.";
         d["The group has no active members yet."] = "Kikundi bado hakina wanachama hai.";
-        d["Amount ({0})"] = "Kiasi ({0})";
         d["Receipt or ref"] = "Risiti au kumbukumbu";
         d["Suspended"] = "Amesimamishwa";
         d["Balance {0}"] = "Salio {0}";

@@ -30,7 +30,6 @@ public sealed partial class PageTexts
         d["Payout by {0}"] = "Mgao kwa {0}";
         d["Contribution by {0}"] = "Mchango kwa {0}";
         d["Try again"] = "Jaribu tena";
-        d["Save"] = "Hifadhi";
         d["Where the provider and the books disagree, or a payment has not settled after its day closed. Check the provider's statement, put things right (record, reverse or ask the provider), then say what you did."] = "Pale ambapo mtoa huduma na vitabu havikubaliani, au malipo hayajakamilika baada ya siku yake kufungwa. Kagua taarifa ya mtoa huduma, rekebisha mambo (rekodi, batilisha au muulize mtoa huduma), kisha eleza ulichofanya.";
         d["None open: the books and the providers agree."] = "Hakuna iliyo wazi: vitabu na watoa huduma vinakubaliana.";
         d["What was done"] = "Kilichofanyika";

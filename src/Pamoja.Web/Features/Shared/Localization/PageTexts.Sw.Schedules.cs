@@ -6,34 +6,24 @@ public sealed partial class PageTexts
     {
         // Schedule
         d["Schedule – {0}"] = "Ratiba – {0}";
-        d["Rotation"] = "Mzunguko";
         d["Rotation and draw"] = "Mzunguko na droo";
-        d["My statement"] = "Taarifa yangu ya akaunti";
         d["Period {0}: due {1}"] = "Kipindi {0}: mwisho wa kulipa {1}";
         d["Receives"] = "Anayepokea";
         d["Collected"] = "Kilichokusanywa";
-        d["{0} of {1}"] = "{0} kati ya {1}";
-        d["Status"] = "Hali";
         d["Payments for this period open three days before the due date."] = "Malipo ya kipindi hiki yanafunguliwa siku tatu kabla ya tarehe ya mwisho wa kulipa.";
         d["Who has paid for period {0}"] = "Waliolipa kwa kipindi {0}";
-        d["Member"] = "Mwanachama";
         d["Owes"] = "Anadaiwa";
-        d["Paid"] = "Amelipa";
         d["{0} (fined {1})"] = "{0} (faini {1})";
         d["Who receives when"] = "Nani anapokea lini";
-        d["Periods"] = "Vipindi";
         d["Period"] = "Kipindi";
         d["Due"] = "Mwisho wa kulipa";
         d["The order of turns is not set yet: set it on the rotation page before the first period."] = "Mpangilio wa zamu bado haujawekwa: uweke kwenye ukurasa wa mzunguko kabla ya kipindi cha kwanza.";
         d["The order of turns is not set yet: the chair sets it before the first period."] = "Mpangilio wa zamu bado haujawekwa: mwenyekiti ataweka kabla ya kipindi cha kwanza.";
-        d["Arrears"] = "Madeni yaliyochelewa";
         d["Nobody is behind."] = "Hakuna aliyechelewa kulipa.";
         d["Unpaid after the grace days"] = "Ambayo haijalipwa baada ya siku za nyongeza";
-        d["Overdue"] = "Imechelewa";
         d["a former member"] = "mwanachama wa zamani";
 
         // Period and obligation statuses (ScheduleModel.Status, ObligationStatus)
-        d["Upcoming"] = "Kinakuja";
         d["Collecting"] = "Kinakusanya";
         d["All paid"] = "Wote wamelipa";
         d["Payout ready"] = "Mgao uko tayari";
@@ -49,8 +39,6 @@ public sealed partial class PageTexts
             "Pesa za kipindi zikishakamilika (au siku ya mwisho wa kulipa, kama kikundi kilichagua hivyo), Pamoja hutenga chungu kwa ajili ya anayepokea. Kisha kiongozi ambaye si mpokeaji anathibitisha kuwa kimekabidhiwa, au anakifuta akitoa sababu. Mgao hulipwa mara moja au hufutwa mara moja, kamwe si yote mawili.";
         d["No payouts yet."] = "Bado hakuna migao.";
         d["To"] = "Hadi";
-        d["Amount"] = "Kiasi";
-        d["Action"] = "Hatua";
         d["{0} to the recipient, plus the bid discount of {1} shared among the other members: confirming pays out both"] =
             "{0} kwa mpokeaji, pamoja na punguzo la zabuni la {1} linalogawanywa kwa wanachama wengine: ukithibitisha, vyote viwili vinalipwa";
         d["Paid by"] = "Imelipwa kwa";
@@ -73,7 +61,6 @@ public sealed partial class PageTexts
         d["Order"] = "Mpangilio";
         d["Fixed by the chair"] = "Umepangwa na mwenyekiti";
         d["Lottery draw"] = "Droo ya bahati nasibu";
-        d["Bidding"] = "Zabuni";
         d["Pot"] = "Chungu";
         d["Net: the recipient does not pay in their own period"] = "Halisi: mpokeaji halipi katika kipindi chake mwenyewe";
         d["Gross: everyone pays every period"] = "Jumla: kila mtu analipa kila kipindi";
@@ -114,7 +101,6 @@ public sealed partial class PageTexts
         d["When someone leaves before their turn"] = "Mtu akiondoka kabla ya zamu yake";
         d["later turns move up (the cycle is shorter)"] = "zamu zinazofuata zinasogezwa mbele (mzunguko unakuwa mfupi)";
         d["their period is skipped"] = "kipindi chake kinarukwa";
-        d["Save"] = "Hifadhi";
         d["(turn left empty)"] = "(zamu imeachwa wazi)";
         d["The order of turns is saved."] = "Mpangilio wa zamu umehifadhiwa.";
         d["Drawn. Seed {0}; it hashes to the commitment {1} published on {2}."] = "Droo imechezeshwa. Mbegu {0}; hash yake inalingana na ahadi {1} iliyotangazwa tarehe {2}.";
