@@ -91,6 +91,18 @@ public sealed partial class PageLanguageTests : IAsyncLifetime
         Assert.Contains("<html lang=\"en\">", await other.GetStringAsync("/account/sign-in"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Dates_are_written_in_the_page_language()
+    {
+        var http = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        var texts = new PageTexts(new Microsoft.AspNetCore.Http.HttpContextAccessor { HttpContext = http });
+        var day = new DateOnly(2026, 3, 5);
+        Assert.Equal(("5 March 2026", "5 Mar 2026"), (texts.Date(day), texts.ShortDate(day)));
+        http.Items[PageLanguageMiddleware.ItemKey] = PageTexts.Swahili;
+        Assert.Equal(("5 Machi 2026", "5 Machi 2026"), (texts.Date(day), texts.ShortDate(day)));
+        Assert.Equal("31 Desemba 2026", texts.Date(new DateOnly(2026, 12, 31)));
+    }
+
     [Theory]
     [InlineData("/language?lang=xx&returnUrl=%2F", HttpStatusCode.BadRequest, null)]
     [InlineData("/language", HttpStatusCode.BadRequest, null)]

@@ -58,8 +58,8 @@ public sealed class SettingsModel(GroupQueries queries, ChangeGroupSettings chan
                 {
                     null => T["Settings saved."],
                     { } from when from == input.StartsOn =>
-                        T["Settings saved. No money has moved yet, so the new money rules apply from the group's start, {0}.", GroupWords.Date(from)],
-                    { } from => T["Settings saved. The new money rules apply from {0}, the start of the next period; until then the current ones stay.", GroupWords.Date(from)],
+                        T["Settings saved. No money has moved yet, so the new money rules apply from the group's start, {0}.", T.Date(from)],
+                    { } from => T["Settings saved. The new money rules apply from {0}, the start of the next period; until then the current ones stay.", T.Date(from)],
                 };
                 return LocalRedirect($"/groups/{Group.Id}/settings");
             case ChangeSettingsOutcome.Invalid invalid:

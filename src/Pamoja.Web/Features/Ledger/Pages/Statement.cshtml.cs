@@ -104,9 +104,9 @@ public sealed class StatementModel(GroupQueries groups, MemberQueries members, L
     public string Period => (Statement.From, Statement.To) switch
     {
         (null, null) => T["Everything so far"],
-        ({ } f, null) => T["From {0}", LedgerWords.Date(f)],
-        (null, { } t) => T["Up to {0}", LedgerWords.Date(t)],
-        ({ } f, { } t) => T["{0} to {1}", LedgerWords.Date(f), LedgerWords.Date(t)],
+        ({ } f, null) => T["From {0}", T.ShortDate(f)],
+        (null, { } t) => T["Up to {0}", T.ShortDate(t)],
+        ({ } f, { } t) => T["{0} to {1}", T.ShortDate(f), T.ShortDate(t)],
     };
 
     /// The query string of this statement and filter, for the CSV link.
