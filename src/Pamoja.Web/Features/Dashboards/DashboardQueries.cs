@@ -228,9 +228,15 @@ public sealed class DashboardQueries(
                 points.Add(new ChartPoint(month.ToString("MMM yyyy", CultureInfo.InvariantCulture), byMonth.GetValueOrDefault((month.Year, month.Month))));
             }
         }
-        return new Chart("history-" + statement.MemberId, ChartKind.Bars, $"Your money in {groupName}, month by month",
-            "Paid in each month, less what you received or were charged", currency, points, "Net paid in");
+        return new Chart("history-" + statement.MemberId, ChartKind.Bars, string.Format(CultureInfo.InvariantCulture, HistoryTitle, groupName),
+            HistoryDescription, currency, points, "Net paid in", HistoryTitle, groupName);
     }
+
+    // The charts' words (the pages translate them: PageTexts.Sw.Dashboards.cs).
+    public const string HistoryTitle = "Your money in {0}, month by month";
+    public const string HistoryDescription = "Paid in each month, less what you received or were charged";
+    public const string PoolTitle = "The pool of {0} over time";
+    public const string PoolDescription = "The group's money in cash, bank and mobile money";
 
     /// The pool's balance at the end of each day money moved (the last PoolPoints days with
     /// movements), or at the end of each month once there are more days than that.
@@ -244,7 +250,7 @@ public sealed class DashboardQueries(
             points = byDay.GroupBy(d => (d.Date.Year, d.Date.Month)).TakeLast(24)
                 .Select(m => new ChartPoint(new DateOnly(m.Key.Year, m.Key.Month, 1).ToString("MMM yyyy", CultureInfo.InvariantCulture), m.Last().Balance))
                 .ToList();
-        return new Chart("pool", ChartKind.Line, $"The pool of {groupName} over time", "The group's money in cash, bank and mobile money",
-            currency, points, "Pool balance");
+        return new Chart("pool", ChartKind.Line, string.Format(CultureInfo.InvariantCulture, PoolTitle, groupName), PoolDescription,
+            currency, points, "Pool balance", PoolTitle, groupName);
     }
 }

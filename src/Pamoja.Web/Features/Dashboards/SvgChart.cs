@@ -13,8 +13,10 @@ public sealed record ChartPoint(string Label, long Value);
 
 /// A chart to draw: Id makes the SVG's title/desc ids unique on the page; Title and Description
 /// are what a screen reader announces (the table beside the chart has the numbers).
+/// TitleFormat and Subject, when set, say how to write the title in another language
+/// (T[TitleFormat, Subject]); Title is the English.
 public sealed record Chart(string Id, ChartKind Kind, string Title, string Description, Currency Currency, IReadOnlyList<ChartPoint> Points,
-    string ValueHeading = "Amount");
+    string ValueHeading = "Amount", string? TitleFormat = null, string? Subject = null);
 
 /// Draws a line or bar chart as inline SVG on the server: no JavaScript and no chart library to
 /// download on a slow connection, and the same picture in print. Scale arithmetic is in decimal

@@ -91,6 +91,13 @@ public sealed partial class PageLanguageTests : IAsyncLifetime
         Assert.Contains("<html lang=\"en\">", await other.GetStringAsync("/account/sign-in"), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(Pamoja.Web.Features.Dashboards.DashboardQueries.HistoryTitle)]
+    [InlineData(Pamoja.Web.Features.Dashboards.DashboardQueries.HistoryDescription)]
+    [InlineData(Pamoja.Web.Features.Dashboards.DashboardQueries.PoolTitle)]
+    [InlineData(Pamoja.Web.Features.Dashboards.DashboardQueries.PoolDescription)]
+    public void The_charts_words_have_their_Swahili(string english) => Every_text_a_page_wraps_has_its_Swahili(english);
+
     [Fact]
     public void Dates_are_written_in_the_page_language()
     {

@@ -65,6 +65,10 @@ public sealed partial class PageTexts
         d["When"] = "Lini";
         d["Amount"] = "Kiasi";
         d["Net paid in"] = "Jumla halisi iliyolipwa";
+        d["Your money in {0}, month by month"] = "Pesa zako katika {0}, mwezi kwa mwezi";
+        d["Paid in each month, less what you received or were charged"] = "Ulicholipa kila mwezi, ukiondoa ulichopokea au ulichotozwa";
+        d["The pool of {0} over time"] = "Mfuko wa {0} kwa muda";
+        d["The group's money in cash, bank and mobile money"] = "Pesa za kikundi taslimu, benki na pesa za simu";
         d["Pool balance"] = "Salio la mfuko";
         d["No money has moved yet, so there is nothing to draw."] = "Bado hakuna pesa zilizoingia wala kutoka, kwa hiyo hakuna cha kuchora.";
 
