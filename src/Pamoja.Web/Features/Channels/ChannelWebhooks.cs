@@ -58,7 +58,7 @@ public static class ChannelWebhooks
             await inbox.NoteWhatsAppAsync(message.From, work.Token);
         var text = string.IsNullOrEmpty(message.ButtonPayload) ? message.Body : message.ButtonPayload;
         var answer = await AnswerAsync(conversation, inbox, stored.Id,
-            new ChatTurn(message.Channel, message.From, message.From, text, "twilio:" + message.MessageSid), logs, work.Token);
+            new ChatTurn(message.Channel, message.From, message.From, text), logs, work.Token);
         return Results.Text(TwiML.Message(answer.Text), TwiML.ContentType);
     }
 
@@ -103,8 +103,7 @@ public static class ChannelWebhooks
         var stored = await inbox.StoreAsync("africastalking", ChatChannels.Ussd, stepId, request.PhoneNumber.Value, input, keptRaw, ct);
         if (stored.Duplicate)
             return Results.Text(stored.Reply ?? UssdReply.End("Please dial again."), UssdReply.ContentType);
-        var turn = new ChatTurn(ChatChannels.Ussd, request.PhoneNumber.Value, request.SessionId, request.LastInput ?? "",
-            "at-ussd:" + stepId, Start: request.Inputs.Count == 0);
+        var turn = new ChatTurn(ChatChannels.Ussd, request.PhoneNumber.Value, request.SessionId, request.LastInput ?? "", Start: request.Inputs.Count == 0);
         using var work = new CancellationTokenSource(HandlingTimeout);
         ChatAnswer answer;
         try
@@ -161,7 +160,7 @@ public static class ChannelWebhooks
         }
         using var work = new CancellationTokenSource(HandlingTimeout);
         var answer = await AnswerAsync(conversation, inbox, stored.Id,
-            new ChatTurn(ChatChannels.Sms, sms.From.Value, sms.From.Value, sms.Text, "at-sms:" + sms.Id), logs, work.Token);
+            new ChatTurn(ChatChannels.Sms, sms.From.Value, sms.From.Value, sms.Text), logs, work.Token);
         // Africa's Talking answers an SMS with an SMS: through the outbox, once per inbound id.
         await reports.QueueReplyAsync(sms.From.Value, answer.Text, "reply:at:" + sms.Id, work.Token);
         signal.Notify();

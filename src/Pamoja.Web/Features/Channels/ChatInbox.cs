@@ -71,15 +71,6 @@ public sealed class ChatInbox(NpgsqlDataSource db, TimeProvider clock)
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    public async Task RejectAsync(Guid id, string why, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand("UPDATE inbound_messages SET status = 'rejected', reply = $2, answered_at = $3 WHERE id = $1");
-        cmd.Parameters.AddWithValue(id);
-        cmd.Parameters.AddWithValue(why);
-        cmd.Parameters.AddWithValue(clock.GetUtcNow());
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
-
     /// A WhatsApp message opens the 24-hour window for free-form replies; a first message on
     /// WhatsApp also makes WhatsApp the member's channel unless they chose otherwise.
     public async Task NoteWhatsAppAsync(string phone, CancellationToken ct)

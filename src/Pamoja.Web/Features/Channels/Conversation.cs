@@ -27,9 +27,8 @@ public static class ChatChannels
 
 /// One thing a member said. Conversation: the phone for WhatsApp and SMS, the session id for USSD.
 /// Input: the newest input only (for USSD the last part of the cumulative text). Start: a USSD
-/// dial (no input yet). TurnKey: unique per delivery from the provider (MessageSid; session id and
-/// text), the idempotency key of a payment this turn starts.
-public sealed record ChatTurn(string Channel, string Phone, string Conversation, string Input, string TurnKey, bool Start = false);
+/// dial (no input yet). (Re-deliveries never reach here: ChatInbox answers them.)
+public sealed record ChatTurn(string Channel, string Phone, string Conversation, string Input, bool Start = false);
 
 /// The reply. End: a USSD session closes (END). Secret: the input was a PIN and must not be kept.
 public sealed record ChatAnswer(string Text, bool End, bool Secret = false);
@@ -354,7 +353,7 @@ public sealed class Conversation(
         {
             ["group"] = m.GroupName,
             ["owed"] = m.Currency.Format(owed),
-            ["example"] = Major(owed > 0 ? owed : 100 * Pow10(m.Currency.Exponent), m.Currency),
+            ["example"] = owed > 0 ? Major(owed, m.Currency) : "100",
         }), ussd, end: false);
     }
 
@@ -365,7 +364,7 @@ public sealed class Conversation(
         if (!MoneyInput.TryParse(input, m.Currency, out var amount, out _) || amount <= 0 || amount > GroupSettingsRules.MaxAmount)
             return Task.FromResult(Reply(Texts.Render("chat.amount.invalid", language, new Dictionary<string, string>
             {
-                ["example"] = Major(100 * Pow10(m.Currency.Exponent), m.Currency),
+                ["example"] = "100",
             }), ussd, end: false));
         var provider = gateways.Providers.FirstOrDefault(p =>
             gateways.Find(p) is { } g && g.Refuse(PaymentDirection.Collection, turn.Phone, amount, m.Currency.Code) is null);
@@ -632,19 +631,11 @@ public sealed class Conversation(
 
     private static string Minutes(TimeSpan span) => Math.Max(1, (int)Math.Ceiling(span.TotalMinutes)).ToString(CultureInfo.InvariantCulture);
 
-    private static long Pow10(int exponent)
-    {
-        long p = 1;
-        for (var i = 0; i < exponent; i++) p *= 10;
-        return p;
-    }
-
-    /// An amount as a member types it: "500", or "1.25" when there are cents.
+    /// An amount as a member types it: "500", or "1.25" when there are cents (the ledger's
+    /// decimal form without a fraction of zeros).
     private static string Major(long minor, Currency currency)
     {
-        var scale = Pow10(currency.Exponent);
-        var whole = (minor / scale).ToString(CultureInfo.InvariantCulture);
-        var cents = minor % scale;
-        return cents == 0 ? whole : whole + "." + cents.ToString(CultureInfo.InvariantCulture).PadLeft(currency.Exponent, '0');
+        var text = StatementCsv.Decimal(minor, currency);
+        return text.Contains('.', StringComparison.Ordinal) && text.TrimEnd('0').EndsWith('.') ? text[..text.IndexOf('.', StringComparison.Ordinal)] : text;
     }
 }

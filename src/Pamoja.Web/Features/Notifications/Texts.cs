@@ -326,6 +326,9 @@ public static partial class Texts
         return [.. Placeholder().Matches(text).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal)];
     }
 
+    /// The month's Swahili name (1 = Januari); the pages use it too.
+    public static string SwahiliMonth(int month) => SwahiliMonths[month - 1];
+
     public static string Date(DateOnly date, string? language) =>
         Languages.Normalize(language) == "sw"
             ? string.Create(CultureInfo.InvariantCulture, $"{date.Day} {SwahiliMonths[date.Month - 1]} {date.Year}")
