@@ -96,28 +96,15 @@ public static class ChannelWebhooks
         var stepId = request.SessionId + "#" + request.Inputs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var secret = await conversation.AwaitsPinAsync(ChatChannels.Ussd, request.SessionId, request.PhoneNumber.Value, ct);
         var input = secret ? ChatInbox.Redacted : request.LastInput;
-        var keptRaw = string.Join("&",
-            form.Where(f => f.Key != "text").Select(f => Uri.EscapeDataString(f.Key) + "=" + Uri.EscapeDataString(f.Value))
-                .Append("inputs=" + request.Inputs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                .Append("last=" + Uri.EscapeDataString(input ?? "")));
+        var keptRaw = FormText(form, "text") + "&inputs=" + request.Inputs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            + "&last=" + Uri.EscapeDataString(input ?? "");
         var stored = await inbox.StoreAsync("africastalking", ChatChannels.Ussd, stepId, request.PhoneNumber.Value, input, keptRaw, ct);
         if (stored.Duplicate)
             return Results.Text(stored.Reply ?? UssdReply.End("Please dial again."), UssdReply.ContentType);
         var turn = new ChatTurn(ChatChannels.Ussd, request.PhoneNumber.Value, request.SessionId, request.LastInput ?? "", Start: request.Inputs.Count == 0);
         using var work = new CancellationTokenSource(HandlingTimeout);
-        ChatAnswer answer;
-        try
-        {
-            answer = await conversation.HandleAsync(turn, work.Token);
-        }
-        catch (Exception ex)
-        {
-            logs.CreateLogger(typeof(ChannelWebhooks)).LogError(ex, "USSD step {InboundId} failed", stored.Id);
-            answer = new ChatAnswer(Texts.Render("chat.failed", null), End: true);
-        }
-        var reply = answer.End ? UssdReply.End(answer.Text) : UssdReply.Continue(answer.Text);
-        await inbox.AnswerAsync(stored.Id, reply, answer.Secret, work.Token);
-        return Results.Text(reply, UssdReply.ContentType);
+        var answer = await AnswerAsync(conversation, inbox, stored.Id, turn, logs, work.Token, UssdScreen);
+        return Results.Text(UssdScreen(answer), UssdReply.ContentType);
     }
 
     private static async Task<IResult> UssdEventAsync(HttpContext http, IOptions<AfricasTalkingOptions> options, DeliveryReports reports, CancellationToken ct)
@@ -129,7 +116,7 @@ public static class ChannelWebhooks
             return Results.BadRequest();
         // Kept without "input" (the session's whole text, a PIN among it).
         await reports.RecordRawAsync("africastalking", "ussd_event",
-            string.Join("&", form.Where(f => f.Key != "input").Select(f => Uri.EscapeDataString(f.Key) + "=" + Uri.EscapeDataString(f.Value))), ct);
+            FormText(form, "input"), ct);
         return Results.Ok();
     }
 
@@ -155,14 +142,14 @@ public static class ChannelWebhooks
             // Answered before: queue that reply again (a no-op if it was queued), in case the
             // first delivery stopped between answering and queuing.
             if (stored.Reply is { Length: > 0 } before)
-                await reports.QueueReplyAsync(sms.From.Value, before, "reply:at:" + sms.Id, ct);
+                await inbox.QueueSmsReplyAsync(sms.From.Value, before, "reply:at:" + sms.Id, ct);
             return Results.Ok();
         }
         using var work = new CancellationTokenSource(HandlingTimeout);
         var answer = await AnswerAsync(conversation, inbox, stored.Id,
             new ChatTurn(ChatChannels.Sms, sms.From.Value, sms.From.Value, sms.Text), logs, work.Token);
         // Africa's Talking answers an SMS with an SMS: through the outbox, once per inbound id.
-        await reports.QueueReplyAsync(sms.From.Value, answer.Text, "reply:at:" + sms.Id, work.Token);
+        await inbox.QueueSmsReplyAsync(sms.From.Value, answer.Text, "reply:at:" + sms.Id, work.Token);
         signal.Notify();
         return Results.Ok();
     }
@@ -196,8 +183,10 @@ public static class ChannelWebhooks
 
     // ---- Shared ----
 
+    /// Hands the turn to the conversation and stores the reply as the provider gets it
+    /// (`stored`: the text, or the USSD screen). A failure becomes a short apology, never a 500.
     private static async Task<ChatAnswer> AnswerAsync(Conversation conversation, ChatInbox inbox, Guid inboundId, ChatTurn turn, ILoggerFactory logs,
-        CancellationToken ct)
+        CancellationToken ct, Func<ChatAnswer, string>? stored = null)
     {
         ChatAnswer answer;
         try
@@ -206,12 +195,18 @@ public static class ChannelWebhooks
         }
         catch (Exception ex)
         {
-            logs.CreateLogger(typeof(ChannelWebhooks)).LogError(ex, "Chat message {InboundId} failed", inboundId);
+            logs.CreateLogger(typeof(ChannelWebhooks)).LogError(ex, "{Channel} message {InboundId} failed", turn.Channel, inboundId);
             answer = new ChatAnswer(Texts.Render("chat.failed", null), End: true);
         }
-        await inbox.AnswerAsync(inboundId, answer.Text, answer.Secret, ct);
+        await inbox.AnswerAsync(inboundId, stored?.Invoke(answer) ?? answer.Text, answer.Secret, ct);
         return answer;
     }
+
+    private static string UssdScreen(ChatAnswer answer) => answer.End ? UssdReply.End(answer.Text) : UssdReply.Continue(answer.Text);
+
+    /// A form as name=value&… without the named field (the stored copy of a callback).
+    private static string FormText(IReadOnlyDictionary<string, string> form, string without) =>
+        string.Join("&", form.Where(f => f.Key != without).Select(f => Uri.EscapeDataString(f.Key) + "=" + Uri.EscapeDataString(f.Value)));
 
     /// An Africa's Talking form body of at most 64 KiB as name → value, and the raw body;
     /// (null, null) for anything else.

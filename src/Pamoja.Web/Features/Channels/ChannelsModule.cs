@@ -13,7 +13,6 @@ public static class ChannelsModule
         builder.Services.AddSingleton<ChatPins>();
         builder.Services.AddSingleton<ChatLinks>();
         builder.Services.AddSingleton<ChatInbox>();
-        builder.Services.AddSingleton<DeliveryReports>();
         builder.Services.AddScoped<Conversation>();
         builder.AddAfricasTalkingCallbacks();
         return builder;

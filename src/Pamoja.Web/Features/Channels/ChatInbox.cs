@@ -8,7 +8,8 @@ public sealed record InboundRecord(Guid Id, bool Duplicate, string? Reply);
 
 /// Inbound chat messages and USSD steps (table inbound_messages): stored raw before anything is
 /// done with them, handled once per provider id, and answered the same way however often they
-/// arrive. A PIN is never kept: the step that read one has its body and raw text blanked.
+/// arrive, and the SMS replies a provider cannot give in its webhook. A PIN is never kept: the step
+/// that read one has its body and raw text blanked.
 public sealed class ChatInbox(NpgsqlDataSource db, TimeProvider clock)
 {
     public const string Redacted = "[redacted: PIN]";
@@ -82,6 +83,24 @@ public sealed class ChatInbox(NpgsqlDataSource db, TimeProvider clock)
             """);
         cmd.Parameters.AddWithValue(phone);
         cmd.Parameters.AddWithValue(now);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// A reply to an inbound SMS that the provider cannot answer in its webhook (Africa's
+    /// Talking): an urgent SMS through the outbox, once per inbound message.
+    public async Task QueueSmsReplyAsync(string phone, string text, string dedupeKey, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var cmd = db.CreateCommand("""
+            INSERT INTO notification_outbox (id, channel, recipient, template, body, urgent, sensitive, status, attempts, next_attempt_at, created_at, dedupe_key)
+            VALUES ($1, 'sms', $2, 'chat.reply', $3, true, false, 'pending', 0, $4, $4, $5)
+            ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
+            """);
+        cmd.Parameters.AddWithValue(Guid.CreateVersion7(now));
+        cmd.Parameters.AddWithValue(phone);
+        cmd.Parameters.AddWithValue(text);
+        cmd.Parameters.AddWithValue(now);
+        cmd.Parameters.AddWithValue(dedupeKey);
         await cmd.ExecuteNonQueryAsync(ct);
     }
 }

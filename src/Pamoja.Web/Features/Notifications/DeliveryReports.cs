@@ -109,24 +109,6 @@ public sealed class DeliveryReports(NpgsqlDataSource db, TimeProvider clock, Out
             await ApplyAsync(provider, providerMessageId, report.Status, report.Rank, report.Final, report.Delivered, report.Error, ct);
     }
 
-    /// A reply to an inbound SMS that the provider cannot answer in its webhook (Africa's
-    /// Talking): an urgent SMS through the outbox, once per inbound message.
-    public async Task QueueReplyAsync(string phone, string text, string dedupeKey, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        await using var cmd = db.CreateCommand("""
-            INSERT INTO notification_outbox (id, channel, recipient, template, body, urgent, sensitive, status, attempts, next_attempt_at, created_at, dedupe_key)
-            VALUES ($1, 'sms', $2, 'chat.reply', $3, true, false, 'pending', 0, $4, $4, $5)
-            ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
-            """);
-        cmd.Parameters.AddWithValue(Guid.CreateVersion7(now));
-        cmd.Parameters.AddWithValue(phone);
-        cmd.Parameters.AddWithValue(text);
-        cmd.Parameters.AddWithValue(now);
-        cmd.Parameters.AddWithValue(dedupeKey);
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
-
     /// Keeps a provider's report as it came (provider_callbacks), for the record.
     public async Task RecordRawAsync(string provider, string kind, string raw, CancellationToken ct)
     {

@@ -14,6 +14,7 @@ public static class NotificationsModule
     {
         builder.Services.Configure<OutboxOptions>(builder.Configuration.GetSection("Outbox"));
         builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddSingleton<DeliveryReports>();
         builder.Services.AddSingleton<OutboxDispatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
 

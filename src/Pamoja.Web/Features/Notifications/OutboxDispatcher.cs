@@ -56,7 +56,7 @@ public sealed class OutboxSignal
 /// good, the notice goes by SMS instead (DeliveryReports does the same when a WhatsApp message
 /// fails after it was accepted).
 public sealed class OutboxDispatcher(
-    NpgsqlDataSource db, MessageSenders senders, TimeProvider clock, OutboxSignal signal,
+    NpgsqlDataSource db, MessageSenders senders, DeliveryReports reports, TimeProvider clock, OutboxSignal signal,
     Microsoft.Extensions.Options.IOptions<OutboxOptions> options, ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     private sealed record Claimed(Guid Id, string Channel, string Recipient, string? Body, DateTimeOffset Lease, string Template,
@@ -279,7 +279,7 @@ public sealed class OutboxDispatcher(
             sent.Parameters.AddWithValue(message.Body);
             updated = await sent.ExecuteNonQueryAsync(ct);
             if (updated == 1 && result.ProviderMessageId is { } providerId)
-                await new DeliveryReports(db, clock, signal).ApplyPendingAsync(plan.Route.Provider, providerId, ct);
+                await reports.ApplyPendingAsync(plan.Route.Provider, providerId, ct);
         }
         else if (result.Permanent && message.Channel == MessageChannels.WhatsApp)
         {

@@ -42,7 +42,8 @@ public sealed class DeliveryFallbackTests(OutboxDatabase database) : IClassFixtu
     private OutboxDispatcher Dispatcher(Func<string, string, string?>? templates = null) =>
         new(database.DataSource,
             new MessageSenders(new ChannelSender(_sms, "test-sms"), new ChannelSender(_whatsApp, "test-wa"), templates),
-            _clock, new OutboxSignal(), Options.Create(new OutboxOptions()), NullLogger<OutboxDispatcher>.Instance);
+            new DeliveryReports(database.DataSource, _clock, new OutboxSignal()), _clock, new OutboxSignal(), Options.Create(new OutboxOptions()),
+            NullLogger<OutboxDispatcher>.Instance);
 
     private DeliveryReports Reports() => new(database.DataSource, _clock, new OutboxSignal());
 

@@ -42,7 +42,8 @@ public sealed class NoticeRoutingTests(OutboxDatabase database) : IClassFixture<
     private OutboxDispatcher Dispatcher(bool whatsApp = true, Func<string, string, string?>? templates = null) =>
         new(database.DataSource,
             new MessageSenders(new ChannelSender(_sms, "test-sms"), whatsApp ? new ChannelSender(_whatsApp, "test-wa") : null, templates),
-            _clock, new OutboxSignal(), Options.Create(new OutboxOptions()), NullLogger<OutboxDispatcher>.Instance);
+            new DeliveryReports(database.DataSource, _clock, new OutboxSignal()), _clock, new OutboxSignal(), Options.Create(new OutboxOptions()),
+            NullLogger<OutboxDispatcher>.Instance);
 
     private static Dictionary<string, string> Reminder => new() { ["group"] = "Umoja Chama", ["amount"] = "KES 500.00", ["due"] = "2026-03-05" };
 

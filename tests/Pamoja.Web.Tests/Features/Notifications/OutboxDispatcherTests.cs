@@ -50,7 +50,8 @@ public sealed class OutboxDispatcherTests(OutboxDatabase database) : IClassFixtu
     }
 
     private OutboxDispatcher Dispatcher(IMessageSender sender, OutboxOptions? options = null) =>
-        new(database.DataSource, new MessageSenders(new ChannelSender(sender, "test")), _clock, new OutboxSignal(), Options.Create(options ?? new OutboxOptions()), NullLogger<OutboxDispatcher>.Instance);
+        new(database.DataSource, new MessageSenders(new ChannelSender(sender, "test")), new DeliveryReports(database.DataSource, _clock, new OutboxSignal()),
+            _clock, new OutboxSignal(), Options.Create(options ?? new OutboxOptions()), NullLogger<OutboxDispatcher>.Instance);
 
     private async Task<Guid> AddAsync(string status = "pending", int attempts = 0, DateTimeOffset? lockedUntil = null, bool sensitive = true, int order = 0)
     {
