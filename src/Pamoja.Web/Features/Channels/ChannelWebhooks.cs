@@ -196,7 +196,7 @@ public static class ChannelWebhooks
         catch (Exception ex)
         {
             logs.CreateLogger(typeof(ChannelWebhooks)).LogError(ex, "{Channel} message {InboundId} failed", turn.Channel, inboundId);
-            answer = new ChatAnswer(Texts.Render("chat.failed", null), End: true);
+            answer = new ChatAnswer(MessageTexts.Render("chat.failed", null), End: true);
         }
         await inbox.AnswerAsync(inboundId, stored?.Invoke(answer) ?? answer.Text, answer.Secret, ct);
         return answer;

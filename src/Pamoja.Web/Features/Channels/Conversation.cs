@@ -139,13 +139,13 @@ public sealed class Conversation(
         if (input == "0" && session.Step is Steps.PayAmount or Steps.PayPin or Steps.Language or Steps.ChooseGroup)
         {
             Reset(session);
-            return Reply(Texts.Render("chat.cancelled", language), ussd, end: true);
+            return Reply(MessageTexts.Render("chat.cancelled", language), ussd, end: true);
         }
         switch (session.Step)
         {
             case Steps.ChooseGroup when ussd || word is null:
                 if (!int.TryParse(input, NumberStyles.None, CultureInfo.InvariantCulture, out var pick) || pick < 1 || pick > memberships.Count)
-                    return Reply(Texts.Render("chat.choice.invalid", language) + "\n" + GroupList(memberships), ussd, end: false);
+                    return Reply(MessageTexts.Render("chat.choice.invalid", language) + "\n" + GroupList(memberships), ussd, end: false);
                 session.GroupId = memberships[pick - 1].GroupId;
                 var next = Enum.TryParse<Action>(session.Data.GetValueOrDefault("next"), out var n) ? n : Action.Menu;
                 Reset(session);
@@ -153,7 +153,7 @@ public sealed class Conversation(
             case Steps.PayAmount when ussd || word is null:
                 return await PayAmountAsync(turn, session, Current(session, memberships), language, input, ct);
             case Steps.PaySent when (ussd || word is null) && LooksLikePin(input):
-                return Reply(Texts.Render("chat.pay.already", language), ussd, end: true) with { Secret = true };
+                return Reply(MessageTexts.Render("chat.pay.already", language), ussd, end: true) with { Secret = true };
             case Steps.PayPin when ussd || word is null:
                 return await PayPinAsync(turn, session, Current(session, memberships), language, input, ct);
             case Steps.Language when ussd || word is null:
@@ -167,7 +167,7 @@ public sealed class Conversation(
         if (action is null)
         {
             Reset(session);
-            return Reply(Texts.Render("chat.help", language), ussd, end: true);
+            return Reply(MessageTexts.Render("chat.help", language), ussd, end: true);
         }
         return await RunAsync(action.Value, turn, session, memberships, language, ct);
     }
@@ -180,12 +180,12 @@ public sealed class Conversation(
         switch (action)
         {
             case Action.Help:
-                return Reply(Texts.Render("chat.help", language), ussd, end: true);
+                return Reply(MessageTexts.Render("chat.help", language), ussd, end: true);
             case Action.Language:
                 session.Step = Steps.Language;
-                return Reply(Texts.Render("chat.language.choose", language, new Dictionary<string, string>
+                return Reply(MessageTexts.Render("chat.language.choose", language, new Dictionary<string, string>
                 {
-                    ["list"] = Texts.NumberedList(Languages.Offered.Select(l => l.Name)),
+                    ["list"] = MessageTexts.NumberedList(Languages.Offered.Select(l => l.Name)),
                 }), ussd, end: false);
             case Action.SwitchGroup:
                 return ChooseGroup(session, memberships, language, Action.Menu, ussd);
@@ -201,7 +201,7 @@ public sealed class Conversation(
             Action.Payout => Reply(await PayoutAsync(member, language, ct), ussd, end: true),
             Action.Statement => Reply(await StatementAsync(member, language, ussd, ct), ussd, end: true),
             Action.Pay => await StartPayAsync(turn, session, member, language, ct),
-            _ => Reply(Texts.Render("chat.help", language), ussd, end: true),
+            _ => Reply(MessageTexts.Render("chat.help", language), ussd, end: true),
         };
     }
 
@@ -211,10 +211,10 @@ public sealed class Conversation(
     {
         var member = memberships.First(m => m.GroupId == session.GroupId);
         session.Step = Steps.Menu;
-        return new ChatAnswer(Texts.Render("chat.menu", language, new Dictionary<string, string>
+        return new ChatAnswer(MessageTexts.Render("chat.menu", language, new Dictionary<string, string>
         {
             ["group"] = member.GroupName,
-            ["switch"] = memberships.Count > 1 ? Texts.Render("chat.menu.switch", language) : "",
+            ["switch"] = memberships.Count > 1 ? MessageTexts.Render("chat.menu.switch", language) : "",
         }), End: false);
     }
 
@@ -222,11 +222,11 @@ public sealed class Conversation(
     {
         session.Step = Steps.ChooseGroup;
         session.Data["next"] = next.ToString();
-        return Reply(Texts.Render("chat.choose_group", language, new Dictionary<string, string> { ["list"] = GroupList(memberships) }), ussd, end: false);
+        return Reply(MessageTexts.Render("chat.choose_group", language, new Dictionary<string, string> { ["list"] = GroupList(memberships) }), ussd, end: false);
     }
 
     /// Names cut to 24 characters: nine of them must fit a USSD screen.
-    private static string GroupList(IReadOnlyList<Membership> memberships) => Texts.NumberedList(memberships.Select(m => Short(m.GroupName, 24)));
+    private static string GroupList(IReadOnlyList<Membership> memberships) => MessageTexts.NumberedList(memberships.Select(m => Short(m.GroupName, 24)));
 
     private static Action? MenuAction(string input, int groups) => input switch
     {
@@ -246,7 +246,7 @@ public sealed class Conversation(
         var offered = Languages.Offered;
         var ussd = turn.Channel == ChatChannels.Ussd;
         if (!int.TryParse(input, NumberStyles.None, CultureInfo.InvariantCulture, out var pick) || pick < 1 || pick > offered.Count)
-            return Reply(Texts.Render("chat.choice.invalid", language) + "\n" + Texts.NumberedList(offered.Select(l => l.Name)), ussd, end: false);
+            return Reply(MessageTexts.Render("chat.choice.invalid", language) + "\n" + MessageTexts.NumberedList(offered.Select(l => l.Name)), ussd, end: false);
         var chosen = offered[pick - 1].Code;
         await using (var cmd = db.CreateCommand("""
             INSERT INTO contact_preferences (phone, language, updated_at) VALUES ($1, $2, $3)
@@ -259,7 +259,7 @@ public sealed class Conversation(
             await cmd.ExecuteNonQueryAsync(ct);
         }
         Reset(session);
-        return Reply(Texts.Render("chat.language.set", chosen), ussd, end: true);
+        return Reply(MessageTexts.Render("chat.language.set", chosen), ussd, end: true);
     }
 
     // ---- Information ----
@@ -269,7 +269,7 @@ public sealed class Conversation(
         var balances = await ledger.BalancesAsync(Context(m), ct);
         var mine = balances.Members.FirstOrDefault(b => b.MemberId == m.MemberId);
         var outstanding = await OutstandingAsync(m, ct);
-        return Texts.Render("chat.balance", language, new Dictionary<string, string>
+        return MessageTexts.Render("chat.balance", language, new Dictionary<string, string>
         {
             ["group"] = m.GroupName,
             ["contributed"] = m.Currency.Format(mine?.Contributed ?? 0),
@@ -285,12 +285,12 @@ public sealed class Conversation(
     {
         var next = (await schedules.ObligationsAsync(m.GroupId, null, m.MemberId, ct)).Where(o => o.Status != "paid").OrderBy(o => o.DueOn).FirstOrDefault();
         if (next is null)
-            return Texts.Render("chat.due.none", language, new Dictionary<string, string> { ["group"] = m.GroupName });
-        return Texts.Render(next.Status == "overdue" ? "chat.due.overdue" : "chat.due", language, new Dictionary<string, string>
+            return MessageTexts.Render("chat.due.none", language, new Dictionary<string, string> { ["group"] = m.GroupName });
+        return MessageTexts.Render(next.Status == "overdue" ? "chat.due.overdue" : "chat.due", language, new Dictionary<string, string>
         {
             ["group"] = m.GroupName,
             ["amount"] = m.Currency.Format(next.Amount - next.Paid),
-            ["due"] = Texts.Iso(next.DueOn),
+            ["due"] = MessageTexts.Iso(next.DueOn),
             ["period"] = next.Period.ToString(CultureInfo.InvariantCulture),
         });
     }
@@ -300,10 +300,10 @@ public sealed class Conversation(
         var view = await schedules.ScheduleAsync(m.GroupId, null, null, ct);
         var next = view.Periods.FirstOrDefault(p => p.EndsOn >= view.Today && p.RecipientMemberId is not null && p.Status is not ("paid_out" or "skipped" or "payout_voided"));
         if (next is null)
-            return Texts.Render("chat.payout.none", language, new Dictionary<string, string> { ["group"] = m.GroupName });
+            return MessageTexts.Render("chat.payout.none", language, new Dictionary<string, string> { ["group"] = m.GroupName });
         string who;
         if (next.RecipientMemberId == m.MemberId)
-            who = Texts.Render("chat.payout.you", language);
+            who = MessageTexts.Render("chat.payout.you", language);
         else
         {
             await using var cmd = db.CreateCommand("SELECT full_name FROM group_members WHERE id = $1 AND group_id = $2");
@@ -311,12 +311,12 @@ public sealed class Conversation(
             cmd.Parameters.AddWithValue(m.GroupId);
             who = await cmd.ExecuteScalarAsync(ct) as string ?? "?";
         }
-        return Texts.Render("chat.payout", language, new Dictionary<string, string>
+        return MessageTexts.Render("chat.payout", language, new Dictionary<string, string>
         {
             ["group"] = m.GroupName,
             ["period"] = next.Period.ToString(CultureInfo.InvariantCulture),
             ["who"] = who,
-            ["date"] = Texts.Iso(next.DueOn),
+            ["date"] = MessageTexts.Iso(next.DueOn),
         });
     }
 
@@ -324,12 +324,12 @@ public sealed class Conversation(
     {
         var statement = await ledger.StatementAsync(Context(m), m.MemberId, null, null, ct);
         if (statement.Entries.Count == 0)
-            return Texts.Render("chat.statement.none", language, new Dictionary<string, string> { ["group"] = m.GroupName });
+            return MessageTexts.Render("chat.statement.none", language, new Dictionary<string, string> { ["group"] = m.GroupName });
         // A USSD screen holds about 182 characters: five lines fit only written short.
         var lines = statement.Entries.TakeLast(StatementLines).Reverse().Select(e => ussd
             ? $"{e.EffectiveOn.ToString("d MMM", CultureInfo.InvariantCulture)} {Short(e.Memo, 10)} {(e.Amount >= 0 ? "+" : "-")}{Major(Math.Abs(e.Amount), m.Currency)}"
-            : $"{Texts.Date(e.EffectiveOn, language)} {Short(e.Memo, 24)} {(e.Amount >= 0 ? "+" : "")}{m.Currency.Format(e.Amount)}");
-        return Texts.Render("chat.statement", language, new Dictionary<string, string>
+            : $"{MessageTexts.Date(e.EffectiveOn, language)} {Short(e.Memo, 24)} {(e.Amount >= 0 ? "+" : "")}{m.Currency.Format(e.Amount)}");
+        return MessageTexts.Render("chat.statement", language, new Dictionary<string, string>
         {
             ["group"] = ussd ? Short(m.GroupName, 20) : m.GroupName,
             ["lines"] = string.Join("\n", lines),
@@ -342,14 +342,14 @@ public sealed class Conversation(
     {
         var ussd = turn.Channel == ChatChannels.Ussd;
         if (m.Status is not ("active" or "suspended"))
-            return Reply(Texts.Render("chat.member.inactive", language, new Dictionary<string, string> { ["group"] = m.GroupName, ["status"] = m.Status }), ussd, end: true);
+            return Reply(MessageTexts.Render("chat.member.inactive", language, new Dictionary<string, string> { ["group"] = m.GroupName, ["status"] = m.Status }), ussd, end: true);
         if (m.UserId is not { } userId)
             return await LinkAnswerAsync(turn, language, LinkPurposes.Register, RegisterTarget(turn.Phone), "chat.account.missing", ct);
         if (!await pins.IsSetAsync(userId, ct))
             return await LinkAnswerAsync(turn, language, LinkPurposes.SetPin, "/account/chat-pin", "chat.pin.missing", ct);
         var owed = await OutstandingAsync(m, ct);
         session.Step = Steps.PayAmount;
-        return Reply(Texts.Render("chat.pay.amount", language, new Dictionary<string, string>
+        return Reply(MessageTexts.Render("chat.pay.amount", language, new Dictionary<string, string>
         {
             ["group"] = m.GroupName,
             ["owed"] = m.Currency.Format(owed),
@@ -362,7 +362,7 @@ public sealed class Conversation(
         _ = ct;
         var ussd = turn.Channel == ChatChannels.Ussd;
         if (!MoneyInput.TryParse(input, m.Currency, out var amount, out _) || amount <= 0 || amount > GroupSettingsRules.MaxAmount)
-            return Task.FromResult(Reply(Texts.Render("chat.amount.invalid", language, new Dictionary<string, string>
+            return Task.FromResult(Reply(MessageTexts.Render("chat.amount.invalid", language, new Dictionary<string, string>
             {
                 ["example"] = "100",
             }), ussd, end: false));
@@ -371,7 +371,7 @@ public sealed class Conversation(
         if (provider is null)
         {
             Reset(session);
-            return Task.FromResult(Reply(Texts.Render("chat.pay.unavailable", language), ussd, end: true));
+            return Task.FromResult(Reply(MessageTexts.Render("chat.pay.unavailable", language), ussd, end: true));
         }
         session.Step = Steps.PayPin;
         session.Data["amount"] = amount.ToString(CultureInfo.InvariantCulture);
@@ -380,7 +380,7 @@ public sealed class Conversation(
         // idempotency key, and the step is consumed before the payment is asked for).
         session.Data["group"] = m.GroupId.ToString("D");
         session.Data["intent"] = Guid.NewGuid().ToString("N");
-        return Task.FromResult(Reply(Texts.Render("chat.pay.confirm", language, new Dictionary<string, string>
+        return Task.FromResult(Reply(MessageTexts.Render("chat.pay.confirm", language, new Dictionary<string, string>
         {
             ["group"] = m.GroupName,
             ["amount"] = m.Currency.Format(amount),
@@ -400,16 +400,16 @@ public sealed class Conversation(
         {
             // The confirmed group is no longer this member's (or the step is damaged): start over.
             Reset(session);
-            return Reply(Texts.Render("chat.help", language), ussd, end: true) with { Secret = true };
+            return Reply(MessageTexts.Render("chat.help", language), ussd, end: true) with { Secret = true };
         }
         // Only something that looks like a PIN is tried (and counted): a sticker or "ok" is not a wrong PIN.
         if (!LooksLikePin(input))
-            return Reply(Texts.Render("chat.pin.ask", language), ussd, end: false) with { Secret = true };
+            return Reply(MessageTexts.Render("chat.pin.ask", language), ussd, end: false) with { Secret = true };
         var check = await pins.CheckAsync(userId, input, ct);
         switch (check.Outcome)
         {
             case PinCheck.Wrong:
-                return Reply(Texts.Render("chat.pin.wrong", language, new Dictionary<string, string>
+                return Reply(MessageTexts.Render("chat.pin.wrong", language, new Dictionary<string, string>
                 {
                     ["left"] = check.AttemptsLeft.ToString(CultureInfo.InvariantCulture),
                 }), ussd, end: false) with { Secret = true };
@@ -430,7 +430,7 @@ public sealed class Conversation(
         Reset(session);
         session.Step = Steps.PaySent;
         if (!await ConsumePayStepAsync(turn, intent, ct))
-            return Reply(Texts.Render("chat.pay.already", language), ussd, end: true) with { Secret = true };
+            return Reply(MessageTexts.Render("chat.pay.already", language), ussd, end: true) with { Secret = true };
         var caller = Context(m);
         var request = new CollectionRequest(m.MemberId, amount, provider, null);
         var canonical = string.Join("\n", "chat/pay", m.GroupId.ToString("D"), amount.ToString(CultureInfo.InvariantCulture), provider);
@@ -440,10 +440,10 @@ public sealed class Conversation(
         if (!result.Created)
         {
             Reset(session);
-            return Reply(Texts.Render("chat.pay.refused", language, new Dictionary<string, string> { ["reason"] = string.Join(" ", result.Messages()) }),
+            return Reply(MessageTexts.Render("chat.pay.refused", language, new Dictionary<string, string> { ["reason"] = string.Join(" ", result.Messages()) }),
                 ussd, end: true) with { Secret = true };
         }
-        return Reply(Texts.Render("chat.pay.started", language, new Dictionary<string, string>
+        return Reply(MessageTexts.Render("chat.pay.started", language, new Dictionary<string, string>
         {
             ["amount"] = m.Currency.Format(amount),
             ["provider"] = PaymentBook.Name(provider),
@@ -476,10 +476,10 @@ public sealed class Conversation(
         if (turn.Channel != ChatChannels.Ussd)
         {
             values["link"] = link;
-            return new ChatAnswer(Texts.Render(textKey, language, values), End: true);
+            return new ChatAnswer(MessageTexts.Render(textKey, language, values), End: true);
         }
         await SendLinkBySmsAsync(turn.Phone, purpose, link, ct);
-        return new ChatAnswer(Texts.Render(textKey + ".ussd", language, values), End: true);
+        return new ChatAnswer(MessageTexts.Render(textKey + ".ussd", language, values), End: true);
     }
 
     /// At most one such SMS per phone and step in a link's lifetime: dialling again and again
@@ -508,9 +508,9 @@ public sealed class Conversation(
         if (turn.Channel == ChatChannels.Ussd)
         {
             await SendLinkBySmsAsync(turn.Phone, LinkPurposes.Register, link, ct);
-            return new ChatAnswer(Texts.Render("chat.stranger.ussd", language), End: true);
+            return new ChatAnswer(MessageTexts.Render("chat.stranger.ussd", language), End: true);
         }
-        return new ChatAnswer(Texts.Render("chat.stranger", language, new Dictionary<string, string> { ["link"] = link }), End: true);
+        return new ChatAnswer(MessageTexts.Render("chat.stranger", language, new Dictionary<string, string> { ["link"] = link }), End: true);
     }
 
     private static string RegisterTarget(string phone) => "/account/register?phone=" + Uri.EscapeDataString(phone);

@@ -165,8 +165,8 @@ public sealed class OutboxDispatcher(
     {
         var language = Languages.Normalize(preference.Language);
         var values = row.Params is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(row.Params);
-        var key = Texts.KeyFor(row.Template, values);
-        var body = values is null ? row.Body ?? "" : Texts.Render(key, language, values);
+        var key = MessageTexts.KeyFor(row.Template, values);
+        var body = values is null ? row.Body ?? "" : MessageTexts.Render(key, language, values);
         // Codes and links (sensitive) go by SMS: their text is wiped once sent, so a WhatsApp
         // message that later fails could not be re-sent by SMS.
         var channel = row.Channel != MessageChannels.Auto ? row.Channel : row.Sensitive ? MessageChannels.Sms : preference.Channel;
@@ -184,7 +184,7 @@ public sealed class OutboxDispatcher(
                 {
                     contentSid = template.Sid;
                     language = template.Language;
-                    body = Texts.Render(key, language, values);
+                    body = MessageTexts.Render(key, language, values);
                 }
                 else
                     (channel, note) = (MessageChannels.Sms, "Outside WhatsApp's 24-hour window with no approved template; sent by SMS.");
@@ -205,9 +205,9 @@ public sealed class OutboxDispatcher(
     {
         var variables = new Dictionary<string, string>();
         var i = 1;
-        foreach (var name in Texts.PlaceholdersInOrder(key, language))
+        foreach (var name in MessageTexts.PlaceholdersInOrder(key, language))
             variables[(i++).ToString(System.Globalization.CultureInfo.InvariantCulture)] =
-                values.ContainsKey(name) ? Texts.Render("{" + name + "}", language, values) : "";
+                values.ContainsKey(name) ? MessageTexts.Render("{" + name + "}", language, values) : "";
         return JsonSerializer.Serialize(variables);
     }
 

@@ -14,7 +14,7 @@ public sealed class OutboxMessage
     /// A notice written with Params gets its body at dispatch, in the recipient's language.
     public string? Body { get; set; }
 
-    /// The template's values as a JSON object (Texts.Render); cleared with Body when sensitive.
+    /// The template's values as a JSON object (MessageTexts.Render); cleared with Body when sensitive.
     public string? Params { get; set; }
 
     /// Codes and answers to what the member just did go out at once, even in quiet hours.

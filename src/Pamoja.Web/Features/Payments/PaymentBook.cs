@@ -176,7 +176,7 @@ public static class PaymentBook
                 Notify(batch, payment, "payment.failed", new Dictionary<string, string>
                 {
                     ["amount"] = Format(payment), ["provider"] = Name(payment.Provider), ["reason"] = message ?? code ?? "failed",
-                    [Texts.Variant] = payment.Way == PaymentDirection.Payout ? "payout" : "collection",
+                    [MessageTexts.Variant] = payment.Way == PaymentDirection.Payout ? "payout" : "collection",
                 }, now);
                 await batch.ExecuteNonQueryAsync(ct);
                 return "failed";

@@ -192,12 +192,12 @@ public sealed class RunGroupEngines(NpgsqlDataSource db, TimeProvider clock, ILo
         {
             ["group"] = group,
             ["amount"] = currency.Format(r.Outstanding), // "KES 1,500.00": Format names the currency
-            ["due"] = Texts.Iso(r.DueOn),
+            ["due"] = MessageTexts.Iso(r.DueOn),
         };
         if (r.Kind == ReminderKind.Overdue && r.Fine > 0)
         {
             values["fine"] = currency.Format(r.Fine);
-            values[Texts.Variant] = "fined";
+            values[MessageTexts.Variant] = "fined";
         }
         return values;
     }

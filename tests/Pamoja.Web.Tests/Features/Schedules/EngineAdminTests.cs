@@ -181,11 +181,11 @@ public sealed class EngineAdminTests : IAsyncLifetime
         // The notice keeps its template and values; the dispatcher writes it in the member's language.
         var row = Assert.Single(await LedgerData.RowsAsync(db.Cs, "SELECT template, params::text FROM notification_outbox WHERE dedupe_key LIKE 'reminder:%'"));
         var values = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>((string)row[1]!)!;
-        var key = Pamoja.Web.Features.Notifications.Texts.KeyFor((string)row[0]!, values);
+        var key = Pamoja.Web.Features.Notifications.MessageTexts.KeyFor((string)row[0]!, values);
         Assert.Equal("Engine Gross Ajo: KES 50.00 due on 1 Feb 2026 is overdue. A late fine of KES 1.25 was charged.",
-            Pamoja.Web.Features.Notifications.Texts.Render(key, "en", values));
+            Pamoja.Web.Features.Notifications.MessageTexts.Render(key, "en", values));
         Assert.Equal("Engine Gross Ajo: KES 50.00 iliyotakiwa tarehe 1 Februari 2026 imechelewa. Faini ya kuchelewa ya KES 1.25 imetozwa.",
-            Pamoja.Web.Features.Notifications.Texts.Render(key, "sw", values));
+            Pamoja.Web.Features.Notifications.MessageTexts.Render(key, "sw", values));
     }
 }
 

@@ -21,7 +21,7 @@ public sealed partial class PageTexts(IHttpContextAccessor http)
 
     /// A date in the reader's language: "21 November 2026", "21 Novemba 2026".
     public string Date(DateOnly date) => Language == Swahili
-        ? string.Create(CultureInfo.InvariantCulture, $"{date.Day} {Notifications.Texts.SwahiliMonth(date.Month)} {date.Year}")
+        ? string.Create(CultureInfo.InvariantCulture, $"{date.Day} {Notifications.MessageTexts.SwahiliMonth(date.Month)} {date.Year}")
         : date.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
 
     /// A date in tables: "21 Nov 2026"; Swahili has no short month names in common use, so the full one.

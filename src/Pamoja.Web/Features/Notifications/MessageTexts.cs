@@ -35,7 +35,7 @@ public static class Languages
 /// is an ISO date (2026-11-25) is written the language's way ("25 Nov 2026", "25 Novemba 2026").
 /// English is the source; Swahili is complete; isiZulu, Yoruba, Kinyarwanda and French have a
 /// slot each and fall back to English until translated.
-public static partial class Texts
+public static partial class MessageTexts
 {
     private static readonly Dictionary<string, Dictionary<string, string>> Catalog = new(StringComparer.Ordinal)
     {

@@ -4,17 +4,17 @@ namespace Pamoja.Web.Tests.Features.Notifications;
 
 /// The texts members read: Swahili as complete as English, with the same placeholders, and the
 /// languages still to be translated falling back to English rather than to a key.
-public sealed class TextsTests
+public sealed class MessageTextsTests
 {
-    public static TheoryData<string> AllKeys => [.. Texts.Keys];
+    public static TheoryData<string> AllKeys => [.. MessageTexts.Keys];
 
     [Theory]
     [MemberData(nameof(AllKeys))]
     public void Every_text_has_English_and_Swahili_with_the_same_placeholders(string key)
     {
-        Assert.True(Texts.Has(key, "en"), $"{key} has no English");
-        Assert.True(Texts.Has(key, "sw"), $"{key} has no Swahili");
-        Assert.Equal(Texts.PlaceholdersOf(key, "en").Order(), Texts.PlaceholdersOf(key, "sw").Order());
+        Assert.True(MessageTexts.Has(key, "en"), $"{key} has no English");
+        Assert.True(MessageTexts.Has(key, "sw"), $"{key} has no Swahili");
+        Assert.Equal(MessageTexts.PlaceholdersOf(key, "en").Order(), MessageTexts.PlaceholdersOf(key, "sw").Order());
     }
 
     [Theory]
@@ -27,38 +27,38 @@ public sealed class TextsTests
         Assert.True(Languages.IsKnown(language));
         Assert.DoesNotContain(Languages.Offered, l => l.Code == language);
         var values = new Dictionary<string, string> { ["group"] = "Tujenge", ["amount"] = "KES 200.00" };
-        Assert.Equal(Texts.Render("reminder.due_today", "en", values), Texts.Render("reminder.due_today", language, values));
+        Assert.Equal(MessageTexts.Render("reminder.due_today", "en", values), MessageTexts.Render("reminder.due_today", language, values));
     }
 
     [Fact]
     public void Dates_are_written_the_languages_way()
     {
         var values = new Dictionary<string, string> { ["group"] = "G", ["amount"] = "KES 1.00", ["due"] = "2026-08-31" };
-        Assert.Equal("G: your contribution of KES 1.00 is due on 31 Aug 2026.", Texts.Render("reminder.due_soon", "en", values));
-        Assert.Equal("G: mchango wako wa KES 1.00 unatakiwa tarehe 31 Agosti 2026.", Texts.Render("reminder.due_soon", "sw", values));
+        Assert.Equal("G: your contribution of KES 1.00 is due on 31 Aug 2026.", MessageTexts.Render("reminder.due_soon", "en", values));
+        Assert.Equal("G: mchango wako wa KES 1.00 unatakiwa tarehe 31 Agosti 2026.", MessageTexts.Render("reminder.due_soon", "sw", values));
     }
 
     [Fact]
     public void An_unknown_language_or_key_never_fails()
     {
-        Assert.Equal(Texts.Render("chat.help", "en"), Texts.Render("chat.help", "xx"));
-        Assert.Equal(Texts.Render("chat.help", "en"), Texts.Render("chat.help", null));
-        Assert.Equal("no.such.key: a=1", Texts.Render("no.such.key", "sw", new Dictionary<string, string> { ["a"] = "1" }));
+        Assert.Equal(MessageTexts.Render("chat.help", "en"), MessageTexts.Render("chat.help", "xx"));
+        Assert.Equal(MessageTexts.Render("chat.help", "en"), MessageTexts.Render("chat.help", null));
+        Assert.Equal("no.such.key: a=1", MessageTexts.Render("no.such.key", "sw", new Dictionary<string, string> { ["a"] = "1" }));
     }
 
     [Fact]
     public void Values_are_inserted_as_text_never_read_as_placeholders()
     {
         var values = new Dictionary<string, string> { ["group"] = "{amount} <script>", ["amount"] = "KES 5.00" };
-        Assert.Equal("{amount} <script>: your contribution of KES 5.00 is due today.", Texts.Render("reminder.due_today", "en", values));
+        Assert.Equal("{amount} <script>: your contribution of KES 5.00 is due today.", MessageTexts.Render("reminder.due_today", "en", values));
     }
 
     [Fact]
     public void A_variant_picks_its_own_text_and_an_unknown_variant_the_template()
     {
-        Assert.Equal("reminder.overdue_fined", Texts.KeyFor("reminder.overdue", new Dictionary<string, string> { [Texts.Variant] = "fined" }));
-        Assert.Equal("reminder.overdue", Texts.KeyFor("reminder.overdue", new Dictionary<string, string> { [Texts.Variant] = "nope" }));
-        Assert.Equal("reminder.overdue", Texts.KeyFor("reminder.overdue", null));
+        Assert.Equal("reminder.overdue_fined", MessageTexts.KeyFor("reminder.overdue", new Dictionary<string, string> { [MessageTexts.Variant] = "fined" }));
+        Assert.Equal("reminder.overdue", MessageTexts.KeyFor("reminder.overdue", new Dictionary<string, string> { [MessageTexts.Variant] = "nope" }));
+        Assert.Equal("reminder.overdue", MessageTexts.KeyFor("reminder.overdue", null));
     }
 }
 
