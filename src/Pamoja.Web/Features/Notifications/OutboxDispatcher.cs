@@ -70,7 +70,7 @@ public sealed class OutboxDispatcher(
         {
             try
             {
-                while (await DispatchDueAsync(stoppingToken) > 0) { }
+                while (!stoppingToken.IsCancellationRequested && await DispatchDueAsync(stoppingToken) > 0) { }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -130,19 +130,44 @@ public sealed class OutboxDispatcher(
             return 0;
 
         var preferences = await PreferencesAsync(claimed.Select(c => c.Recipient).Distinct().ToArray(), ct);
-        foreach (var row in claimed)
+        // Once a row is claimed its send is finished and recorded even if the app is stopping
+        // (the send is bounded by SendTimeout, well inside the host's shutdown timeout): a
+        // message cut off mid-send would wait for its lease, nearly two minutes. The rows not
+        // yet started are handed back at once for another instance, or the next start.
+        for (var i = 0; i < claimed.Count; i++)
         {
+            if (ct.IsCancellationRequested)
+            {
+                await ReleaseAsync(claimed.Skip(i).ToList());
+                break;
+            }
+            var row = claimed[i];
             var preference = preferences.GetValueOrDefault(row.Recipient) ?? ContactPreference.Default;
             if (!row.Urgent && preference.QuietUntil(now, row.Recipient) is { } until)
             {
-                await DeferAsync(row, until, ct);
+                await DeferAsync(row, until, CancellationToken.None);
                 continue;
             }
             var plan = PlanFor(row, preference, now);
-            var result = await SendOneAsync(plan.Message, plan.Route.Resolve(), o.SendTimeout, ct);
-            await RecordAsync(row, plan, result, ct);
+            var result = await SendOneAsync(plan.Message, plan.Route.Resolve(), o.SendTimeout);
+            await RecordAsync(row, plan, result, CancellationToken.None);
         }
         return claimed.Count;
+    }
+
+    /// Claimed rows never sent go back to pending, their claim's attempt not counted.
+    private async Task ReleaseAsync(IReadOnlyList<Claimed> rows)
+    {
+        await using var cmd = db.CreateCommand("""
+            UPDATE notification_outbox o
+               SET status = 'pending', locked_until = NULL, attempts = greatest(0, o.attempts - 1)
+              FROM unnest($1::uuid[], $2::timestamptz[]) AS r(id, lease)
+             WHERE o.id = r.id AND o.status = 'sending' AND o.locked_until = r.lease
+            """);
+        cmd.Parameters.AddWithValue(rows.Select(r => r.Id).ToArray());
+        cmd.Parameters.AddWithValue(rows.Select(r => r.Lease).ToArray());
+        await cmd.ExecuteNonQueryAsync(CancellationToken.None);
+        logger.LogInformation("Stopping: {Count} claimed messages handed back unsent", rows.Count);
     }
 
     private async Task<Dictionary<string, ContactPreference>> PreferencesAsync(string[] phones, CancellationToken ct)
@@ -226,18 +251,14 @@ public sealed class OutboxDispatcher(
 
     /// One send, never longer than the timeout, and never an exception except at shutdown: a
     /// failure of any kind is this message's failure, retried later, and the batch goes on.
-    private async Task<SendResult> SendOneAsync(OutgoingMessage message, IMessageSender sender, TimeSpan timeout, CancellationToken ct)
+    /// Not cancelled by shutdown, only by the timeout (see DispatchDueAsync).
+    private async Task<SendResult> SendOneAsync(OutgoingMessage message, IMessageSender sender, TimeSpan timeout)
     {
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        limit.CancelAfter(timeout);
+        using var limit = new CancellationTokenSource(timeout);
         try
         {
             // WaitAsync also gives up on a sender that ignores its token.
             return await sender.SendAsync(message, limit.Token).WaitAsync(limit.Token);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            throw; // shutting down: the row stays 'sending' and its lease hands it on
         }
         catch (OperationCanceledException) when (limit.IsCancellationRequested)
         {

@@ -174,21 +174,35 @@ public sealed class OutboxDispatcherTests(OutboxDatabase database) : IClassFixtu
     }
 
     [Fact]
-    public async Task Shutting_down_mid_send_leaves_the_row_to_its_lease()
+    public async Task Stopping_mid_batch_finishes_the_send_in_flight_and_hands_the_rest_back_at_once()
     {
-        var id = await AddAsync();
+        // The app stops while the first of three claimed messages is at the provider: that send
+        // completes and is recorded (cutting it off would leave it to its lease, nearly two
+        // minutes), and the two never started go back to pending without an attempt spent.
+        var ids = new[] { await AddAsync(order: 0), await AddAsync(order: 1), await AddAsync(order: 2) };
         using var shutdown = new CancellationTokenSource();
-        var sender = new FakeSender(async (_, ct) =>
+        var sender = new FakeSender(async (m, ct) =>
         {
             await shutdown.CancelAsync();
-            ct.ThrowIfCancellationRequested();
-            return SendResult.Ok("never");
+            await Task.Delay(50, ct); // the provider answers after the stop began
+            return SendResult.Ok("at-" + m.Id);
         });
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Dispatcher(sender).DispatchDueAsync(shutdown.Token));
-        var row = await RowAsync(id);
-        Assert.Equal("sending", row.Status);
-        Assert.Null(row.LastError);
+        Assert.Equal(3, await Dispatcher(sender).DispatchDueAsync(shutdown.Token));
+        var inFlight = Assert.Single(sender.Sent);
+        var sent = await RowAsync(inFlight);
+        Assert.Equal(("sent", "at-" + inFlight), (sent.Status, sent.ProviderMessageId));
+        foreach (var id in ids.Where(id => id != inFlight))
+        {
+            var row = await RowAsync(id);
+            Assert.Equal(("pending", 0), (row.Status, row.Attempts));
+            Assert.Null(row.LockedUntil);
+        }
+        // Handed back means claimable now, by this or any other dispatcher.
+        var next = new FakeSender((m, _) => Task.FromResult(SendResult.Ok("at-" + m.Id)));
+        Assert.Equal(2, await Dispatcher(next).DispatchDueAsync(CancellationToken.None));
+        foreach (var id in ids)
+            Assert.Equal("sent", (await RowAsync(id)).Status);
     }
 
     [Fact]
