@@ -13,7 +13,7 @@ public sealed record BenchGroup(Guid Id, Guid OfficialUserId, Guid OfficialMembe
 /// the app's MigrationRunner, seeded with plain SQL, and dropped at the end.
 public sealed class BenchDatabase : IAsyncDisposable
 {
-    private const string DefaultServer = "postgres://pamoja:pamoja@localhost:5432/pamoja";
+    private const string DefaultServer = "postgres://pamoja:pamoja@localhost:5432/pamoja?sslmode=disable";
 
     private readonly string _serverConnectionString;
     private int _nextGroup;

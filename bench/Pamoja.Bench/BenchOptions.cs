@@ -20,7 +20,7 @@ public sealed record BenchOptions(int Seconds, int WarmupSeconds, int Writers, i
           --no-hot      skip the informational one-group run
           --keep        keep the benchmark database (for EXPLAIN ANALYZE afterwards)
 
-        The server is PAMOJA_DATABASE_URL (default postgres://pamoja:pamoja@localhost:5432/pamoja);
+        The server is PAMOJA_DATABASE_URL (default postgres://pamoja:pamoja@localhost:5432/pamoja?sslmode=disable);
         the role needs CREATEDB. A database pamoja_bench_<timestamp> is created, migrated and dropped.
         """;
 

@@ -24,7 +24,7 @@ public sealed class AppProcesses : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _serverConnectionString = ToConnectionString(Environment.GetEnvironmentVariable("PAMOJA_DATABASE_URL") is { Length: > 0 } url
-            ? url : "postgres://pamoja:pamoja@localhost:5432/pamoja");
+            ? url : "postgres://pamoja:pamoja@localhost:5432/pamoja?sslmode=disable");
         _database = $"pamoja_browser_{DateTime.UtcNow:yyyyMMddHHmmss}_{Guid.NewGuid().ToString("N")[..6]}";
         await using (var admin = new NpgsqlConnection(_serverConnectionString))
         {

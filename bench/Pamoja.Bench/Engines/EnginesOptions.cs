@@ -39,7 +39,7 @@ public sealed record EnginesOptions(
                              schema change (an index) before it is a migration; the output
                              says so on every result line
 
-        The server is PAMOJA_DATABASE_URL (default postgres://pamoja:pamoja@localhost:5432/pamoja);
+        The server is PAMOJA_DATABASE_URL (default postgres://pamoja:pamoja@localhost:5432/pamoja?sslmode=disable);
         the role needs CREATEDB. Databases pamoja_bench_<timestamp>_* are created and dropped.
         """;
 

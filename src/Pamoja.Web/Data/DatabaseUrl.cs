@@ -29,7 +29,11 @@ public static class DatabaseUrl
             var kv = pair.Split('=', 2);
             var key = Uri.UnescapeDataString(kv[0]);
             var val = kv.Length > 1 ? Uri.UnescapeDataString(kv[1]) : "";
-            builder[key switch { "sslmode" => "SSL Mode", _ => key }] = val;
+            if (key == "sslmode")
+                // libpq spells them verify-ca and verify-full; Npgsql's names have no hyphen.
+                builder["SSL Mode"] = val.Replace("-", "", StringComparison.Ordinal);
+            else
+                builder[key] = val;
         }
         return builder.ConnectionString;
     }

@@ -8,7 +8,7 @@ namespace Pamoja.Web.Tests.Infrastructure;
 /// when the run ends. Tests isolate themselves by unique data, not by truncating.
 public static class TestDatabase
 {
-    private const string DefaultServer = "postgres://pamoja:pamoja@localhost:5432/pamoja";
+    private const string DefaultServer = "postgres://pamoja:pamoja@localhost:5432/pamoja?sslmode=disable";
 
     private static readonly Lazy<string> Shared = new(() =>
     {
