@@ -1,3 +1,5 @@
+using Pamoja.Web.Features.Groups;
+
 namespace Pamoja.Web.Features.Notifications;
 
 /// One channel's way out: who sends it, and what the provider is called in the outbox.
@@ -66,9 +68,7 @@ public sealed record ContactPreference(string Language, string Channel, int Quie
     public DateTimeOffset? QuietUntil(DateTimeOffset now, string phone)
     {
         if (QuietFrom == QuietTo) return null;
-        TimeZoneInfo zone;
-        try { zone = TimeZoneInfo.FindSystemTimeZoneById(TimeZone ?? ZoneOf(phone)); }
-        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException) { zone = TimeZoneInfo.Utc; }
+        var zone = GroupClock.Zone(TimeZone ?? ZoneOf(phone));
         var local = TimeZoneInfo.ConvertTime(now, zone);
         var minute = local.Hour * 60 + local.Minute;
         var inside = QuietFrom < QuietTo ? minute >= QuietFrom && minute < QuietTo : minute >= QuietFrom || minute < QuietTo;

@@ -33,7 +33,7 @@ public sealed class AuditModel(AuditQueries audit, GroupQueries groups) : PageMo
         var caller = GroupContext.From(HttpContext);
         Group = await groups.ViewAsync(caller, ct);
         Before = before;
-        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(Group.TimeZone, out var z) ? z : TimeZoneInfo.Utc;
+        var zone = GroupClock.Zone(Group.TimeZone);
         var entries = await audit.ListAsync(caller, PageSize, before, ct);
         var T = this.Texts();
         Lines = entries.Select(e => new Line(
