@@ -72,14 +72,18 @@ public static class EnginesBench
         }
         var seeded = seedClock.Elapsed;
 
-        // One identical copy per phase. Order: the ceiling first and last, two single-instance
-        // runs between them (and two instances between those): each figure is the mean of two
-        // runs placed symmetrically, so a machine that drifts faster or slower during the run
-        // (this one's speed varies by a third from run to run) moves both sides alike. The
-        // informational paths after.
-        var phases = new List<string> { "ceiling", "real" };
-        if (o.Instances) phases.Add("two");
-        phases.AddRange(["one", "ceiling2"]);
+        // One identical copy per phase. Order: the ceiling and the engines alternate in pairs,
+        // C R R C C R R C … (two instances after the first two engine runs): each side is the
+        // mean of its runs, placed symmetrically, so a machine that drifts faster or slower
+        // during the run (this one's speed varies by a third from run to run) moves both sides
+        // alike, and more rounds average out a busy neighbour's bursts. Then the informational paths.
+        var phases = new List<string>();
+        for (var round = 1; round <= o.Rounds; round++)
+        {
+            var (first, second) = round % 2 == 1 ? ($"ceiling{round}", $"real{round}") : ($"real{round}", $"ceiling{round}");
+            phases.AddRange([first, second]);
+            if (round == 2 && o.Instances) phases.Insert(phases.IndexOf("real2"), "two");
+        }
         if (o.Worker) phases.Add("worker");
         if (o.Direct) phases.Add("direct");
         var copies = new Dictionary<string, string>();
@@ -133,8 +137,8 @@ public static class EnginesBench
             var db = copies[phase];
             runs[phase] = phase switch
             {
-                "ceiling" or "ceiling2" => await MeasureCeilingAsync(server, phase, db, plans, day, now, o.Concurrency, ct),
-                "real" or "one" => await MeasureEnginesAsync(server, phase, db, day, o.Concurrency, 1, ct),
+                _ when IsCeiling(phase) => await MeasureCeilingAsync(server, phase, db, plans, day, now, o.Concurrency, ct),
+                _ when IsReal(phase) => await MeasureEnginesAsync(server, phase, db, day, o.Concurrency, 1, ct),
                 "two" => await MeasureEnginesAsync(server, phase, db, day, o.SlotsPerInstance, 2, ct),
                 "worker" => await MeasureWorkerAsync(server, db, day, o.Concurrency, ct),
                 "direct" => await MeasureDirectAsync(server, db, day, groups.Select(g => g.Id).ToList(), o.Concurrency, ct),
@@ -147,26 +151,32 @@ public static class EnginesBench
         var healthy = await CheckAsync(server, copies, runs, baseline, plans, groups, day, o, ct);
         Console.WriteLine();
 
-        // Each side is the mean throughput of its two runs.
-        var ceilingRate = (runs["ceiling"].GroupsPerSecond(o.Groups) + runs["ceiling2"].GroupsPerSecond(o.Groups)) / 2;
-        var single = (runs["real"].GroupsPerSecond(o.Groups) + runs["one"].GroupsPerSecond(o.Groups)) / 2;
+        // Each side is the mean throughput of its runs; each round's own ratio is shown too.
+        var ceilings = runs.Values.Where(r => IsCeiling(r.Key)).ToList();
+        var reals = runs.Values.Where(r => IsReal(r.Key)).ToList();
+        var ceilingRate = ceilings.Average(r => r.GroupsPerSecond(o.Groups));
+        var single = reals.Average(r => r.GroupsPerSecond(o.Groups));
         var ratio = single / ceilingRate;
-        var ceiling = runs["ceiling"];
-        var ceiling2 = runs["ceiling2"];
-        var real = runs["real"];
-        var one = runs["one"];
+        var rounds = Enumerable.Range(1, o.Rounds)
+            .Select(k => runs[$"real{k}"].GroupsPerSecond(o.Groups) / runs[$"ceiling{k}"].GroupsPerSecond(o.Groups)).ToList();
+        var median = Median(rounds);
+        var ceilingCpu = (Client: ceilings.Aggregate(TimeSpan.Zero, (t, r) => t + r.ClientCpu), Server: ceilings.Aggregate((TimeSpan?)TimeSpan.Zero, (t, r) => t + r.ServerCpu));
+        var realCpu = (Client: reals.Aggregate(TimeSpan.Zero, (t, r) => t + r.ClientCpu), Server: reals.Aggregate((TimeSpan?)TimeSpan.Zero, (t, r) => t + r.ServerCpu));
         Console.WriteLine($"Result ({N(o.Groups)} groups × {o.Members} members, one day: {N(postings)} postings, {N(obligations)} obligations, {N(reminders)} reminders)" +
                           (o.TemplateSql is null ? "" : "  WHAT-IF: with --template-sql, not the app's schema"));
-        Console.WriteLine($"  ceiling  raw SQL, same rows, {o.Concurrency} writers (mean of 2)   {N(ceilingRate),17} groups/s  {N(ceilingRate * postings / o.Groups),6} postings/s" +
-                          $"   (first {N(ceiling.GroupsPerSecond(o.Groups))}, last {N(ceiling2.GroupsPerSecond(o.Groups))})");
-        Console.WriteLine($"  real     DailyEngines.RunAsync, jobs (mean of 2) {N(single),17} groups/s  {N(single * postings / o.Groups),6} postings/s" +
-                          $"   (real {N(real.GroupsPerSecond(o.Groups))}, one {N(one.GroupsPerSecond(o.Groups))})");
-        Console.WriteLine($"  ratio    real / ceiling                        {BenchMain.Ratio(ratio)}   target ≥ {CeilingTarget.ToString("0.0", CultureInfo.InvariantCulture)}: {(ratio >= CeilingTarget ? "PASS" : "FAIL")}");
-        Console.WriteLine($"  CPU      per group, app + PostgreSQL: ceiling {Ms(ceiling.ClientCpu + ceiling2.ClientCpu, 2 * o.Groups)} + {Cpu(ceiling.ServerCpu + ceiling2.ServerCpu, 2 * o.Groups)} ms, " +
-                          $"real {Ms(real.ClientCpu + one.ClientCpu, 2 * o.Groups)} + {Cpu(real.ServerCpu + one.ServerCpu, 2 * o.Groups)} ms (steadier than the time on a busy machine)");
+        Console.WriteLine($"  ceiling  raw SQL, same rows, {o.Concurrency} writers (mean of {o.Rounds}) {N(ceilingRate),15} groups/s  {N(ceilingRate * postings / o.Groups),6} postings/s" +
+                          $"   ({string.Join(", ", ceilings.Select(r => N(r.GroupsPerSecond(o.Groups))))})");
+        Console.WriteLine($"  real     DailyEngines.RunAsync, jobs (mean of {o.Rounds}) {N(single),15} groups/s  {N(single * postings / o.Groups),6} postings/s" +
+                          $"   ({string.Join(", ", reals.Select(r => N(r.GroupsPerSecond(o.Groups))))})");
+        Console.WriteLine($"  ratio    real / ceiling                        {BenchMain.Ratio(ratio)}   target ≥ {CeilingTarget.ToString("0.0", CultureInfo.InvariantCulture)}: {(ratio >= CeilingTarget ? "PASS" : "FAIL")}" +
+                          $"   (round by round {string.Join(", ", rounds.Select(BenchMain.Ratio))}; median {BenchMain.Ratio(median)})");
+        Console.WriteLine($"  CPU      per group, app + PostgreSQL: ceiling {Ms(ceilingCpu.Client, o.Rounds * o.Groups)} + {Cpu(ceilingCpu.Server, o.Rounds * o.Groups)} ms, " +
+                          $"real {Ms(realCpu.Client, o.Rounds * o.Groups)} + {Cpu(realCpu.Server, o.Rounds * o.Groups)} ms (steadier than the time on a busy machine)");
         if (runs.TryGetValue("two", out var two))
         {
-            var instances = two.GroupsPerSecond(o.Groups) / single;
+            // Against the two single-instance runs either side of it.
+            var around = (runs["real1"].GroupsPerSecond(o.Groups) + runs["real2"].GroupsPerSecond(o.Groups)) / 2;
+            var instances = two.GroupsPerSecond(o.Groups) / around;
             Console.WriteLine($"  2 inst   two instances, {o.SlotsPerInstance} slots each           {Seconds(two.Elapsed),8}  {N(two.GroupsPerSecond(o.Groups)),6} groups/s   ({two.Note})");
             Console.WriteLine($"  ratio    2 instances / 1 instance              {BenchMain.Ratio(instances)}   target ≥ {InstancesTarget.ToString("0.0", CultureInfo.InvariantCulture)}: {(instances >= InstancesTarget ? "PASS" : "FAIL")}");
         }
@@ -220,7 +230,7 @@ public static class EnginesBench
     {
         var instances = Enumerable.Range(0, count).Select(i => new EngineInstance(server, database, $"pamoja-bench-{key}-{i + 1}", concurrency)).ToList();
         var label = count == 1
-            ? "DailyEngines.RunAsync(day, null): enqueue, claim 32s"
+            ? "DailyEngines.RunAsync(day, null): enqueue, claim 8/slot"
             : $"{count} instances × {concurrency} slots, DailyEngines.RunAsync";
         return MeasureAsync(server, key, label, database, instances.ToArray<IAsyncDisposable>(), async () =>
         {
@@ -365,7 +375,7 @@ public static class EnginesBench
             var verified = await EngineChecks.VerifySampleAsync(db, sample, ct);
             if (verified.Invalid > 0) problems.Add($"VerifyLedger: {verified.Invalid} of {verified.Groups} invalid, first {verified.First}");
             var jobsNote = "";
-            if (phase is not ("ceiling" or "ceiling2" or "direct"))
+            if (!IsCeiling(phase) && phase != "direct")
             {
                 var jobs = await EngineChecks.JobsAsync(db, day, ct);
                 if (jobs.Jobs != o.Groups || jobs.Done != o.Groups || jobs.MaxAttempts != 1)
@@ -380,6 +390,17 @@ public static class EnginesBench
         }
         return healthy;
     }
+
+    private static double Median(IReadOnlyList<double> values)
+    {
+        var sorted = values.Order().ToList();
+        var middle = sorted.Count / 2;
+        return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
+    private static bool IsCeiling(string phase) => phase.StartsWith("ceiling", StringComparison.Ordinal);
+
+    private static bool IsReal(string phase) => phase.StartsWith("real", StringComparison.Ordinal);
 
     private static string Cpu(TimeSpan? t, int groups) => t is { } value ? Ms(value, groups) : "?";
 

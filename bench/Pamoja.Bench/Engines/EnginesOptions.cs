@@ -5,7 +5,7 @@ namespace Pamoja.Bench.Engines;
 /// The command line of `Pamoja.Bench engines [options]`.
 public sealed record EnginesOptions(
     int Groups, int Members, int History, int LatePercent, int LateMembers, int Concurrency, int? InstanceSlots,
-    bool Worker, bool Direct, bool Instances, bool Keep, string? TemplateSql = null)
+    bool Worker, bool Direct, bool Instances, bool Keep, string? TemplateSql = null, int Rounds = 4)
 {
     /// Jobs:Concurrency of each of the two instances: half the single instance's unless given.
     public int SlotsPerInstance => InstanceSlots ?? Math.Max(1, Concurrency / 2);
@@ -25,6 +25,7 @@ public sealed record EnginesOptions(
           --history N        weekly periods completed before the measured one     (default 1)
           --late-percent N   groups where some members miss the period, 0..100    (default 10)
           --late-members N   members who miss it in those groups                  (default 3)
+          --rounds N         runs of each side, 2..8, in the order C R R C C R R C …  (default 4)
           --concurrency N    Jobs:Concurrency of the single engine instance, and the
                              ceiling's concurrent writers                         (default 4)
           --worker           also the scheduled path: EnqueueAsync + JobWorker.DrainAsync
@@ -71,6 +72,8 @@ public sealed record EnginesOptions(
                 case "--late-percent" when n <= 100: o = o with { LatePercent = n }; break;
                 case "--late-percent": return (null, "--late-percent must be 0 to 100.");
                 case "--late-members": o = o with { LateMembers = n }; break;
+                case "--rounds" when n is >= 2 and <= 8: o = o with { Rounds = n }; break;
+                case "--rounds": return (null, "--rounds must be 2 to 8.");
                 case "--concurrency" when n is >= 1 and <= 64: o = o with { Concurrency = n }; break;
                 case "--concurrency": return (null, "--concurrency must be 1 to 64 (Jobs:Concurrency's range).");
                 case "--instance-slots" when n is >= 1 and <= 64: o = o with { InstanceSlots = n }; break;
