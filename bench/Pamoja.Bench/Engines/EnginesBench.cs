@@ -23,7 +23,7 @@ public static class EnginesBench
     private static bool _warnedCheckpoint;
 
     private sealed record PhaseRun(string Key, string Label, string Database, TimeSpan Elapsed, int GroupsRun, int Failed, string Note,
-        TimeSpan ClientCpu, TimeSpan? ServerCpu, (double Busy, double IoWait)? Machine, EngineChecks.ServerCounters Counters)
+        TimeSpan ClientCpu, TimeSpan? ServerCpu, (double Busy, double IoWait)? Machine, EngineChecks.ServerCounters Counters, long Allocated, int Collections)
     {
         public double GroupsPerSecond(int groups) => groups / Elapsed.TotalSeconds;
     }
@@ -130,7 +130,7 @@ public static class EnginesBench
         await WarmUpAsync(server, scenario, o, ct);
 
         Console.WriteLine("Measured");
-        Console.WriteLine($"  {"phase",-8} {"what runs",-52} {"time",8} {"groups/s",9} {"postings/s",11}  {"xacts/grp",9} {"rows w/grp",10}  machine CPU busy, iowait; CPU ms/group: app + PostgreSQL");
+        Console.WriteLine($"  {"phase",-8} {"what runs",-52} {"time",8} {"groups/s",9} {"postings/s",11}  {"xacts/grp",9} {"rows w/grp",10}  machine CPU busy, iowait; CPU ms/group: app + PostgreSQL; the app's allocations and gen0 GCs");
         var runs = new Dictionary<string, PhaseRun>();
         foreach (var phase in phases)
         {
@@ -275,6 +275,8 @@ public static class EnginesBench
         var before = await EngineChecks.CountersAsync(server, database, CancellationToken.None);
         var machine = MachineCpu.Read();
         var cpu = ProcessCpu();
+        var allocated = GC.GetTotalAllocatedBytes();
+        var collections = GC.CollectionCount(0);
         var clock = Stopwatch.StartNew();
         (int GroupsRun, int Failed, string Note) result;
         try
@@ -288,6 +290,8 @@ public static class EnginesBench
         var elapsed = clock.Elapsed;
         var usage = MachineCpu.Between(machine, MachineCpu.Read());
         var client = ProcessCpu() - cpu;
+        allocated = GC.GetTotalAllocatedBytes() - allocated;
+        collections = GC.CollectionCount(0) - collections;
         var backends = BackendCpu.Read(database);
         // Closing the connections makes their backends flush their statistics.
         foreach (var resource in resources) await resource.DisposeAsync();
@@ -295,7 +299,8 @@ public static class EnginesBench
         var after = await EngineChecks.CountersAsync(server, database, CancellationToken.None);
         // Vacuum what the phase wrote now, untimed, rather than let autovacuum do it during the next phase.
         await EngineChecks.VacuumAsync(server, database, CancellationToken.None);
-        return new PhaseRun(key, label, database, elapsed, result.GroupsRun, result.Failed, result.Note, client, backends, usage, after.Minus(before));
+        return new PhaseRun(key, label, database, elapsed, result.GroupsRun, result.Failed, result.Note, client, backends, usage, after.Minus(before),
+            allocated, collections);
     }
 
     private static TimeSpan ProcessCpu()
@@ -313,6 +318,7 @@ public static class EnginesBench
         Console.WriteLine($"  {r.Key,-8} {r.Label,-52} {Seconds(r.Elapsed),8} {N(groups / r.Elapsed.TotalSeconds),9} {N(postings / r.Elapsed.TotalSeconds),11}  " +
                           $"{(c.Commits / (double)groups).ToString("0.00", CultureInfo.InvariantCulture),9} {((c.Inserted + c.Updated) / (double)groups).ToString("0.0", CultureInfo.InvariantCulture),10}  " +
                           $"{cpu}{Ms(r.ClientCpu, groups)}{(r.ServerCpu is { } server ? $" + {Ms(server, groups)}" : "")}" +
+                          $"; {N(r.Allocated / 1024.0 / groups)} KB allocated/group, {r.Collections} GCs" +
                           (c.Checkpoints > 0 ? $"  [{c.Checkpoints} checkpoint(s) meanwhile]" : "") +
                           (c.Rollbacks > 0 ? $"  [{N(c.Rollbacks)} rollbacks]" : "") +
                           (r.GroupsRun != groups ? $"  [{N(r.GroupsRun)} groups run]" : "") +

@@ -268,8 +268,8 @@ public static class DailyPlanner
         public HashSet<int> PeriodsWithPayout { get; }
         public PendingDraw? Pending { get; set; }
         private readonly HashSet<(Guid, int)> _obligationKeys;
-        private readonly Dictionary<(Guid, int), long> _paid = [];
-        private readonly Dictionary<Guid, long> _unallocated = [];
+        private readonly Dictionary<(Guid, int), long> _paid;
+        private readonly Dictionary<Guid, long> _unallocated;
         private readonly Dictionary<int, Period> _periods = [];
 
         public State(GroupSnapshot snapshot)
@@ -277,8 +277,13 @@ public static class DailyPlanner
             Snapshot = snapshot;
             Cycles = [.. snapshot.Cycles];
             Turns = [.. snapshot.Turns];
-            Obligations = [];
-            _obligationKeys = [];
+            // Sized for what is there plus a period of new obligations (this runs for every
+            // group every day: growing these collections step by step was most of its garbage).
+            var room = snapshot.Obligations.Count + snapshot.Members.Count;
+            Obligations = new List<EngineObligation>(room);
+            _obligationKeys = new HashSet<(Guid, int)>(room);
+            _paid = new Dictionary<(Guid, int), long>(room);
+            _unallocated = new Dictionary<Guid, long>(snapshot.Members.Count);
             Fined = [.. snapshot.Fined];
             PeriodsWithPayout = [.. snapshot.PeriodsWithPayout];
             Pending = snapshot.Pending;

@@ -30,8 +30,9 @@ public static class Notices
         return command;
     }
 
-    /// Many notices in one statement (the engines' reminders).
-    public static NpgsqlBatchCommand ManyCommand(IReadOnlyList<(string Phone, string Template, IReadOnlyDictionary<string, string> Values, string DedupeKey)> notices,
+    /// Many notices in one statement (the engines' reminders), each with its values already
+    /// written as JSON (Json): a group's reminders of one kind share them, so they are written once.
+    public static NpgsqlBatchCommand ManyCommand(IReadOnlyList<(string Phone, string Template, string ValuesJson, string DedupeKey)> notices,
         DateTimeOffset now)
     {
         var command = new NpgsqlBatchCommand("""
@@ -44,7 +45,7 @@ public static class Notices
         command.Parameters.Add(new NpgsqlParameter { Value = notices.Select(_ => Guid.CreateVersion7(now)).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = notices.Select(n => n.Phone).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = notices.Select(n => n.Template).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = notices.Select(n => Json(n.Values)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter { Value = notices.Select(n => n.ValuesJson).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
         command.Parameters.Add(new NpgsqlParameter { Value = notices.Select(n => n.DedupeKey).ToArray() });
         return command;
     }

@@ -75,7 +75,7 @@ public sealed class DailyEngines(NpgsqlDataSource db, JobQueue jobs, RunGroupEng
                 var claims = await jobs.ClaimAsync([JobKind], 8, jobOptions.Value.Lease, worker, ct);
                 if (claims.Count == 0)
                 {
-                    var left = await UnfinishedAsync(businessDate, ct);
+                    var left = await UnfinishedAsync(businessDate, worker, ct);
                     Volatile.Write(ref unfinished, left);
                     if (left == 0 || clock.GetUtcNow() >= giveUpAt) return;
                     await Task.Delay(TimeSpan.FromMilliseconds(200), clock, ct);
@@ -115,13 +115,20 @@ public sealed class DailyEngines(NpgsqlDataSource db, JobQueue jobs, RunGroupEng
             total.FinesCharged, total.PayoutsReserved, failed, unfinished, total.CollectionsRequested);
     }
 
-    /// The date's engine jobs that are neither done nor dead: queued for later (after a failure)
-    /// or running on some worker.
-    private async Task<int> UnfinishedAsync(DateOnly businessDate, CancellationToken ct)
+    /// The date's engine jobs that are neither done nor dead and that this run's own slots are
+    /// not running: queued for later (after a failure) or running on another worker. A slot
+    /// with nothing to claim stops when there are none (its sibling slots finish their own),
+    /// instead of polling until the last group of the run is done.
+    private async Task<int> UnfinishedAsync(DateOnly businessDate, string worker, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("SELECT count(*) FROM jobs WHERE kind = $1 AND dedupe_key LIKE $2 AND status IN ('queued', 'running')");
+        await using var cmd = db.CreateCommand("""
+            SELECT count(*) FROM jobs
+             WHERE kind = $1 AND dedupe_key LIKE $2
+               AND (status = 'queued' OR (status = 'running' AND locked_by IS DISTINCT FROM $3))
+            """);
         cmd.Parameters.AddWithValue(JobKind);
         cmd.Parameters.AddWithValue($"engines:%:{businessDate:yyyy-MM-dd}");
+        cmd.Parameters.AddWithValue(worker);
         return (int)(long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 

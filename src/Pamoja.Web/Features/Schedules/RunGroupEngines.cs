@@ -80,7 +80,10 @@ public sealed class RunGroupEngines(NpgsqlDataSource db, TimeProvider clock, ILo
             return posted;
         }
 
-        var notices = new List<(string Phone, string Template, IReadOnlyDictionary<string, string> Values, string Key)>();
+        var notices = new List<(string Phone, string Template, string ValuesJson, string Key)>();
+        // The members of a group get the same reminder of a kind (same group, amount, due date,
+        // fine): its values are written once per group and kind, not once per member.
+        var written = new Dictionary<(ReminderKind, long, DateOnly, long), string>();
         // Obligations first: a fine's row refers to its obligation.
         var opened = effects.OfType<EngineEffect.ObligationOpened>().ToList();
         if (opened.Count > 0) FlushObligations(batch, groupId, opened, now);
@@ -152,8 +155,11 @@ public sealed class RunGroupEngines(NpgsqlDataSource db, TimeProvider clock, ILo
                             provider, reminder.Outstanding, currency.Code, contact.Phone, null, reminder.Period, null, now));
                         collections++;
                     }
-                    notices.Add((contact.Phone, "reminder." + ReminderName(reminder.Kind), ReminderValues(schedule.Name, currency, reminder),
-                        $"reminder:{groupId}:{reminder.MemberId}:{reminder.Period}:{ReminderName(reminder.Kind)}"));
+                    var shape = (reminder.Kind, reminder.Outstanding, reminder.DueOn, reminder.Fine);
+                    if (!written.TryGetValue(shape, out var json))
+                        written[shape] = json = Notices.Json(ReminderValues(schedule.Name, currency, reminder));
+                    var name = ReminderName(reminder.Kind);
+                    notices.Add((contact.Phone, Templates[reminder.Kind], json, $"reminder:{groupId}:{reminder.MemberId}:{reminder.Period}:{name}"));
                     break;
             }
         }
@@ -176,6 +182,9 @@ public sealed class RunGroupEngines(NpgsqlDataSource db, TimeProvider clock, ILo
               FROM unnest($2::uuid[], $3::int[], $4::bigint[], $5::date[]) AS o(member, period, amount, due_on)
             """, groupId, opened.Select(o => o.MemberId).ToArray(), opened.Select(o => o.Period).ToArray(),
             opened.Select(o => o.Amount).ToArray(), opened.Select(o => o.DueOn).ToArray(), now));
+
+    private static readonly Dictionary<ReminderKind, string> Templates =
+        Enum.GetValues<ReminderKind>().ToDictionary(k => k, k => "reminder." + ReminderName(k));
 
     public static string ReminderName(ReminderKind kind) => kind switch
     {
