@@ -275,7 +275,7 @@ public static class EnginesBench
         var before = await EngineChecks.CountersAsync(server, database, CancellationToken.None);
         var machine = MachineCpu.Read();
         var cpu = ProcessCpu();
-        var allocated = GC.GetTotalAllocatedBytes();
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var collections = GC.CollectionCount(0);
         var clock = Stopwatch.StartNew();
         (int GroupsRun, int Failed, string Note) result;
@@ -290,7 +290,7 @@ public static class EnginesBench
         var elapsed = clock.Elapsed;
         var usage = MachineCpu.Between(machine, MachineCpu.Read());
         var client = ProcessCpu() - cpu;
-        allocated = GC.GetTotalAllocatedBytes() - allocated;
+        allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         collections = GC.CollectionCount(0) - collections;
         var backends = BackendCpu.Read(database);
         // Closing the connections makes their backends flush their statistics.
