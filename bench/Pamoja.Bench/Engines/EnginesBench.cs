@@ -318,7 +318,8 @@ public static class EnginesBench
         Console.WriteLine($"  {r.Key,-8} {r.Label,-52} {Seconds(r.Elapsed),8} {N(groups / r.Elapsed.TotalSeconds),9} {N(postings / r.Elapsed.TotalSeconds),11}  " +
                           $"{(c.Commits / (double)groups).ToString("0.00", CultureInfo.InvariantCulture),9} {((c.Inserted + c.Updated) / (double)groups).ToString("0.0", CultureInfo.InvariantCulture),10}  " +
                           $"{cpu}{Ms(r.ClientCpu, groups)}{(r.ServerCpu is { } server ? $" + {Ms(server, groups)}" : "")}" +
-                          $"; {N(r.Allocated / 1024.0 / groups)} KB allocated/group, {r.Collections} GCs" +
+                          // The runtime's count can step back under server GC (seen once: −46 KB/group): then "?".
+                          $"; {(r.Allocated >= 0 ? N(r.Allocated / 1024.0 / groups) : "?")} KB allocated/group, {r.Collections} GCs" +
                           (c.Checkpoints > 0 ? $"  [{c.Checkpoints} checkpoint(s) meanwhile]" : "") +
                           (c.Rollbacks > 0 ? $"  [{N(c.Rollbacks)} rollbacks]" : "") +
                           (r.GroupsRun != groups ? $"  [{N(r.GroupsRun)} groups run]" : "") +
