@@ -249,9 +249,9 @@ public sealed class OutboxDispatcher(
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    /// One send, never longer than the timeout, and never an exception except at shutdown: a
-    /// failure of any kind is this message's failure, retried later, and the batch goes on.
-    /// Not cancelled by shutdown, only by the timeout (see DispatchDueAsync).
+    /// One send, never longer than the timeout, and never an exception: a failure of any kind
+    /// is this message's failure, retried later, and the batch goes on. Shutdown does not cut
+    /// it off (see DispatchDueAsync).
     private async Task<SendResult> SendOneAsync(OutgoingMessage message, IMessageSender sender, TimeSpan timeout)
     {
         using var limit = new CancellationTokenSource(timeout);
