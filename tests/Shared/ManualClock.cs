@@ -18,8 +18,19 @@ internal sealed class ManualClock(DateTimeOffset start) : TimeProvider
         lock (_gate) return _now;
     }
 
+    /// Runs once, as the next timer is armed (then cleared): lets a test move the clock at the
+    /// worst moment for code that reads the clock and then arms a timer relative to it.
+    public Action? OnNextTimer
+    {
+        get => Volatile.Read(ref _onNextTimer);
+        set => Volatile.Write(ref _onNextTimer, value);
+    }
+
+    private Action? _onNextTimer;
+
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
+        Interlocked.Exchange(ref _onNextTimer, null)?.Invoke();
         var timer = new Timer(this, callback, state);
         timer.Change(dueTime, period);
         return timer;

@@ -50,6 +50,22 @@ public sealed class MomoTimingTests
         Assert.Equal(System.Text.Json.JsonValueKind.Null, transaction.GetProperty("outcomeAt").ValueKind);
     }
 
+    [Fact]
+    public async Task AClockJumpWhileTheSenderArmsItsTimerDoesNotLoseTheCallback()
+    {
+        // The callback sender reads the clock, then arms a timer for the head's due time. A test
+        // that moves the clock between the two (seen once in a full run) armed it a whole jump
+        // late, and the callback never came.
+        var clock = new ManualClock();
+        await using var sandbox = await MomoTestSandbox.StartAsync(clock);
+        clock.OnNextTimer = () => clock.Advance(TimeSpan.FromDays(1));
+
+        var control = await sandbox.PayAsync(MomoProduct.Collection, MomoTestSandbox.FreshMsisdn());
+
+        Assert.Equal("SUCCESSFUL", JsonNode.Parse(Assert.Single(await sandbox.Receiver.WaitForAsync(control)).Body)!["status"]!.GetValue<string>());
+        Assert.Null(clock.OnNextTimer);
+    }
+
     [Theory]
     [MemberData(nameof(Products))]
     public async Task DelayedNumberStaysPendingLongerThenSucceeds(MomoProduct product)

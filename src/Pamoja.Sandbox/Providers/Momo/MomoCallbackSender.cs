@@ -35,6 +35,14 @@ public sealed partial class MomoCallbackSender(
             var sleep = wait == Timeout.InfiniteTimeSpan
                 ? Task.Delay(Timeout.InfiniteTimeSpan, wake.Token)
                 : Task.Delay(wait < TimeSpan.Zero ? TimeSpan.Zero : wait, time, wake.Token);
+            // A clock moved by hand (the tests' ManualClock) between reading it above and arming
+            // the timer arms it one whole jump too late, and nothing else would wake this loop:
+            // so look at the clock again once the timer is armed.
+            if (nextDue is { } head && time.GetUtcNow() >= head)
+            {
+                await wake.CancelAsync();
+                continue;
+            }
             // Whichever comes first: the head falls due, something new is queued, or shutdown.
             await Task.WhenAny(sleep, changed);
             await wake.CancelAsync();
