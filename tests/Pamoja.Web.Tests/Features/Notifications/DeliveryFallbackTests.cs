@@ -15,8 +15,8 @@ public sealed class DeliveryFallbackTests(OutboxDatabase database) : IClassFixtu
 {
     // 12:00 in Nairobi (UTC+3): outside the default quiet hours.
     private readonly TestClock _clock = new(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
-    private readonly Recorder _sms = new("sms");
-    private readonly Recorder _whatsApp = new("whatsapp");
+    private readonly RecordingSender _sms = new("sms");
+    private readonly RecordingSender _whatsApp = new("whatsapp");
 
     public async Task InitializeAsync()
     {
@@ -26,18 +26,6 @@ public sealed class DeliveryFallbackTests(OutboxDatabase database) : IClassFixtu
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
-
-    private sealed class Recorder(string name) : IMessageSender
-    {
-        public List<OutgoingMessage> Sent { get; } = [];
-        public Func<OutgoingMessage, SendResult> Answer { get; set; } = m => SendResult.Ok(name + "-" + m.Id.ToString("N"));
-
-        public Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken ct)
-        {
-            lock (Sent) Sent.Add(message);
-            return Task.FromResult(Answer(message));
-        }
-    }
 
     private OutboxDispatcher Dispatcher(Func<string, string, string?>? templates = null) =>
         new(database.DataSource,
@@ -66,12 +54,7 @@ public sealed class DeliveryFallbackTests(OutboxDatabase database) : IClassFixtu
             """, phone, language, channel,
             new NpgsqlParameter { Value = (object?)whatsAppInbound ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz }, _clock.GetUtcNow());
 
-    private async Task<int> ExecAsync(string sql, params object[] args)
-    {
-        await using var cmd = database.DataSource.CreateCommand(sql);
-        foreach (var arg in args) cmd.Parameters.Add(arg as NpgsqlParameter ?? new NpgsqlParameter { Value = arg });
-        return await cmd.ExecuteNonQueryAsync();
-    }
+    private Task<int> ExecAsync(string sql, params object[] args) => database.ExecAsync(sql, args);
 
     private async Task<long> CountAsync(string sql, params object[] args)
     {
@@ -80,16 +63,7 @@ public sealed class DeliveryFallbackTests(OutboxDatabase database) : IClassFixtu
         return (long)(await cmd.ExecuteScalarAsync())!;
     }
 
-    private async Task<object?[]> RowAsync(Guid id, string columns)
-    {
-        await using var cmd = database.DataSource.CreateCommand($"SELECT {columns} FROM notification_outbox WHERE id = $1");
-        cmd.Parameters.Add(new NpgsqlParameter { Value = id });
-        await using var reader = await cmd.ExecuteReaderAsync();
-        Assert.True(await reader.ReadAsync());
-        var values = new object?[reader.FieldCount];
-        for (var i = 0; i < values.Length; i++) values[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-        return values;
-    }
+    private Task<object?[]> RowAsync(Guid id, string columns) => database.OutboxRowAsync(id, columns);
 
     [Fact]
     public async Task A_report_that_arrives_before_its_message_is_sent_waits_and_is_applied_when_the_message_gets_that_id()
@@ -163,7 +137,7 @@ public sealed class DeliveryFallbackTests(OutboxDatabase database) : IClassFixtu
         await Dispatcher().DispatchDueAsync(CancellationToken.None);
         var sent = Assert.Single(_whatsApp.Sent);
 
-        Assert.True(await Reports().ApplyAsync("test-wa", "whatsapp-" + sent.Id.ToString("N"), "undelivered", 6, true, false, "Twilio 30003",
+        Assert.True(await Reports().ApplyAsync("test-wa", RecordingSender.ProviderId("whatsapp", sent), "undelivered", 6, true, false, "Twilio 30003",
             CancellationToken.None));
 
         Assert.Equal(1, await CountAsync("SELECT count(*) FROM notification_outbox WHERE fallback_of = $1", id));

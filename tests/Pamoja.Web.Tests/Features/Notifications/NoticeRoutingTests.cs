@@ -16,8 +16,8 @@ public sealed class NoticeRoutingTests(OutboxDatabase database) : IClassFixture<
 {
     // 12:00 in Nairobi (UTC+3): outside the default quiet hours.
     private readonly TestClock _clock = new(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
-    private readonly Recorder _sms = new("sms");
-    private readonly Recorder _whatsApp = new("whatsapp");
+    private readonly RecordingSender _sms = new("sms");
+    private readonly RecordingSender _whatsApp = new("whatsapp");
 
     public async Task InitializeAsync()
     {
@@ -26,18 +26,6 @@ public sealed class NoticeRoutingTests(OutboxDatabase database) : IClassFixture<
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
-
-    private sealed class Recorder(string name) : IMessageSender
-    {
-        public List<OutgoingMessage> Sent { get; } = [];
-        public Func<OutgoingMessage, SendResult> Answer { get; set; } = m => SendResult.Ok(name + "-" + m.Id.ToString("N")[..8]);
-
-        public Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken ct)
-        {
-            lock (Sent) Sent.Add(message);
-            return Task.FromResult(Answer(message));
-        }
-    }
 
     private OutboxDispatcher Dispatcher(bool whatsApp = true, Func<string, string, string?>? templates = null) =>
         new(database.DataSource,
@@ -66,23 +54,9 @@ public sealed class NoticeRoutingTests(OutboxDatabase database) : IClassFixture<
             """, phone, language, channel, (short)quietFrom, (short)quietTo,
             new NpgsqlParameter { Value = (object?)whatsAppInbound ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz }, _clock.GetUtcNow());
 
-    private async Task<int> ExecAsync(string sql, params object[] args)
-    {
-        await using var cmd = database.DataSource.CreateCommand(sql);
-        foreach (var arg in args) cmd.Parameters.Add(arg as NpgsqlParameter ?? new NpgsqlParameter { Value = arg });
-        return await cmd.ExecuteNonQueryAsync();
-    }
+    private Task<int> ExecAsync(string sql, params object[] args) => database.ExecAsync(sql, args);
 
-    private async Task<object?[]> RowAsync(Guid id, string columns)
-    {
-        await using var cmd = database.DataSource.CreateCommand($"SELECT {columns} FROM notification_outbox WHERE id = $1");
-        cmd.Parameters.Add(new NpgsqlParameter { Value = id });
-        await using var reader = await cmd.ExecuteReaderAsync();
-        Assert.True(await reader.ReadAsync());
-        var values = new object?[reader.FieldCount];
-        for (var i = 0; i < values.Length; i++) values[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-        return values;
-    }
+    private Task<object?[]> RowAsync(Guid id, string columns) => database.OutboxRowAsync(id, columns);
 
     [Fact]
     public async Task A_reminder_is_written_in_the_members_language_and_what_was_sent_is_kept()
@@ -230,7 +204,7 @@ public sealed class NoticeRoutingTests(OutboxDatabase database) : IClassFixture<
         var delivered = await NoticeAsync(phone, "reminder.due_soon", Reminder);
         var failed = await NoticeAsync(phone, "reminder.due_today", Reminder);
         await Dispatcher().DispatchDueAsync(CancellationToken.None);
-        var sids = _whatsApp.Sent.ToDictionary(m => m.Id, m => "whatsapp-" + m.Id.ToString("N")[..8]);
+        var sids = _whatsApp.Sent.ToDictionary(m => m.Id, m => RecordingSender.ProviderId("whatsapp", m));
         var reports = new DeliveryReports(database.DataSource, _clock, new OutboxSignal());
 
         // Out of order and twice: delivered, then a late "sent", then delivered again.

@@ -7,26 +7,6 @@ using Pamoja.Web.Tests.Infrastructure;
 
 namespace Pamoja.Web.Tests.Features.Notifications;
 
-/// A migrated database for the dispatcher alone: no app runs on it, so no other dispatcher
-/// claims the rows these tests put there.
-public sealed class OutboxDatabase : IAsyncLifetime
-{
-    public string ConnectionString { get; } = TestDatabase.CreateDatabase("pamoja_outbox");
-    public NpgsqlDataSource DataSource { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        DataSource = NpgsqlDataSource.Create(ConnectionString);
-        await new MigrationRunner(DataSource, NullLogger<MigrationRunner>.Instance).ApplyAsync(Migration.Embedded());
-    }
-
-    public async Task DisposeAsync()
-    {
-        await DataSource.DisposeAsync();
-        TestDatabase.Drop(ConnectionString);
-    }
-}
-
 /// The outbox dispatcher's own rules, on PostgreSQL, with a message sender the test controls:
 /// a claim's lease outlasts the batch, a late writer cannot overwrite a row someone else has
 /// claimed since, one message's failure does not strand the rest, and a message that keeps
@@ -63,12 +43,7 @@ public sealed class OutboxDispatcherTests(OutboxDatabase database) : IClassFixtu
         return id;
     }
 
-    private async Task<int> ExecAsync(string sql, params object[] args)
-    {
-        await using var cmd = database.DataSource.CreateCommand(sql);
-        foreach (var arg in args) cmd.Parameters.Add(new NpgsqlParameter { Value = arg });
-        return await cmd.ExecuteNonQueryAsync();
-    }
+    private Task<int> ExecAsync(string sql, params object[] args) => database.ExecAsync(sql, args);
 
     private sealed record Row(string Status, int Attempts, DateTimeOffset? LockedUntil, string? Body, string? LastError, string? ProviderMessageId);
 
