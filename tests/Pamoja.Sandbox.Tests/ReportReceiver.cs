@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -67,10 +65,6 @@ internal sealed class ReportReceiver : IAsyncDisposable
     // A port nothing listens on, for the "receiver is down" case.
     public static Uri UnreachableUrl()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return new Uri($"http://127.0.0.1:{port}/hooks/at/dlr");
+        return new Uri($"http://127.0.0.1:{LocalPorts.Free()}/hooks/at/dlr");
     }
 }

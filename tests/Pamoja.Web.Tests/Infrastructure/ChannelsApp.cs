@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Pamoja.Sandbox;
@@ -47,7 +46,7 @@ public sealed class ChannelsApp : IAsyncDisposable
         var cs = TestDatabase.CreateDatabase("pamoja_chan");
         try
         {
-            var port = FreePort();
+            var port = LocalPorts.Free();
             var appUrl = new Uri($"http://127.0.0.1:{port}/");
             string At(string path) => new Uri(appUrl, path + "?k=" + AtToken).ToString();
             var sandbox = SandboxApp.Build(["--urls", "http://127.0.0.1:0"], b =>
@@ -211,12 +210,6 @@ public sealed class ChannelsApp : IAsyncDisposable
 
     private static string Shorten(string s) => s.Length <= 40 ? s : s[..40] + "…";
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Pamoja.Sandbox;
@@ -42,7 +40,7 @@ public sealed class PaymentsApp : IAsyncDisposable
         var sandboxUrl = SandboxApp.BoundAddress(sandbox);
 
         await PamojaFactory.SharedAsync(); // the shared database is migrated first
-        var port = FreePort();
+        var port = LocalPorts.Free();
         var appUrl = new Uri($"http://127.0.0.1:{port}/");
         var settings = new Dictionary<string, string?>
         {
@@ -106,12 +104,6 @@ public sealed class PaymentsApp : IAsyncDisposable
         return await condition();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {
