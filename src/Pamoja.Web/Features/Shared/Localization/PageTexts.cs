@@ -113,8 +113,8 @@ public static class PageLanguageModule
             {
                 MaxAge = TimeSpan.FromDays(365), HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = http.Request.IsHttps, IsEssential = true,
             });
-            var back = returnUrl is { Length: > 0 and <= 2000 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
-                && !returnUrl.StartsWith("/\\", StringComparison.Ordinal) ? returnUrl : "/";
+            // The same test as the sign-in pages' LocalOrHome (IsLocalUrl), without an IUrlHelper.
+            var back = returnUrl is { Length: <= 2000 } && Microsoft.AspNetCore.Http.HttpResults.RedirectHttpResult.IsLocalUrl(returnUrl) ? returnUrl : "/";
             return Results.LocalRedirect(back);
         }).ExcludeFromDescription();
         return app;
