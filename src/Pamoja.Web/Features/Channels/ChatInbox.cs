@@ -1,4 +1,5 @@
 using Npgsql;
+using Pamoja.Web.Features.Notifications;
 
 namespace Pamoja.Web.Features.Channels;
 
@@ -90,17 +91,8 @@ public sealed class ChatInbox(NpgsqlDataSource db, TimeProvider clock)
     /// Talking): an urgent SMS through the outbox, once per inbound message.
     public async Task QueueSmsReplyAsync(string phone, string text, string dedupeKey, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        await using var cmd = db.CreateCommand("""
-            INSERT INTO notification_outbox (id, channel, recipient, template, body, urgent, sensitive, status, attempts, next_attempt_at, created_at, dedupe_key)
-            VALUES ($1, 'sms', $2, 'chat.reply', $3, true, false, 'pending', 0, $4, $4, $5)
-            ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
-            """);
-        cmd.Parameters.AddWithValue(Guid.CreateVersion7(now));
-        cmd.Parameters.AddWithValue(phone);
-        cmd.Parameters.AddWithValue(text);
-        cmd.Parameters.AddWithValue(now);
-        cmd.Parameters.AddWithValue(dedupeKey);
-        await cmd.ExecuteNonQueryAsync(ct);
+        await using var batch = db.CreateBatch();
+        batch.BatchCommands.Add(Notices.SmsTextCommand(phone, "chat.reply", text, dedupeKey, clock.GetUtcNow()));
+        await batch.ExecuteNonQueryAsync(ct);
     }
 }

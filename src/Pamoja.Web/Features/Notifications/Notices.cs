@@ -5,7 +5,7 @@ using NpgsqlTypes;
 namespace Pamoja.Web.Features.Notifications;
 
 /// Writing a notice from SQL, in the same batch/transaction as its cause. The notice names a
-/// template (Texts) and its values; the dispatcher renders it in the recipient's language and
+/// template (MessageTexts) and its values; the dispatcher renders it in the recipient's language and
 /// sends it on their channel. A dedupe key already queued is skipped, so a cause that runs twice
 /// notifies once.
 public static class Notices
@@ -25,6 +25,24 @@ public static class Notices
         command.Parameters.Add(new NpgsqlParameter { Value = template });
         command.Parameters.Add(new NpgsqlParameter { Value = Json(values), NpgsqlDbType = NpgsqlDbType.Jsonb });
         command.Parameters.Add(new NpgsqlParameter { Value = urgent });
+        command.Parameters.Add(new NpgsqlParameter { Value = now });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)dedupeKey ?? DBNull.Value });
+        return command;
+    }
+
+    /// An SMS whose text is already written (a chat reply in the language the member wrote in),
+    /// urgent: it answers what the member just did.
+    public static NpgsqlBatchCommand SmsTextCommand(string phone, string template, string body, string? dedupeKey, DateTimeOffset now)
+    {
+        var command = new NpgsqlBatchCommand("""
+            INSERT INTO notification_outbox (id, channel, recipient, template, body, urgent, sensitive, status, attempts, next_attempt_at, created_at, dedupe_key)
+            VALUES ($1, 'sms', $2, $3, $4, true, false, 'pending', 0, $5, $5, $6)
+            ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = Guid.CreateVersion7(now) });
+        command.Parameters.Add(new NpgsqlParameter { Value = phone });
+        command.Parameters.Add(new NpgsqlParameter { Value = template });
+        command.Parameters.Add(new NpgsqlParameter { Value = body });
         command.Parameters.Add(new NpgsqlParameter { Value = now });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)dedupeKey ?? DBNull.Value });
         return command;
