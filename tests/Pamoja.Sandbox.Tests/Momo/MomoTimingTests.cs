@@ -142,6 +142,23 @@ public sealed class MomoTimingTests
     }
 
     [Fact]
+    public async Task AnAmbiguousPostIsAnsweredEvenIfTheClockMovesWhileItArmsItsWait()
+    {
+        // The CI flake of AmbiguousNumberIsCarriedOut...: the test's second Advance landed
+        // before the handler had armed its 40 s wait, which then counted from the moved clock.
+        var clock = new ManualClock();
+        await using var sandbox = await MomoTestSandbox.StartAsync(clock);
+        clock.OnNextTimer = () => clock.Advance(MomoTestSandbox.AmbiguousDelay);
+        var id = Guid.NewGuid();
+        using var request = sandbox.PaymentRequest(MomoProduct.Collection, id, MomoTestSandbox.Body(MomoProduct.Collection, MomoScripts.Ambiguous));
+
+        using var response = await sandbox.Client.SendAsync(request).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Null(clock.OnNextTimer);
+    }
+
+    [Fact]
     public async Task AmbiguousRequestWhoseClientGaveUpIsStillCarriedOutOnce()
     {
         var clock = new ManualClock();

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Pamoja.Sandbox.Timing;
 
 namespace Pamoja.Sandbox.Providers.AfricasTalking;
 
@@ -22,11 +23,7 @@ public sealed partial class DeliveryReportSender(
     {
         await foreach (var report in outbox.Reader.ReadAllAsync(stoppingToken))
         {
-            var wait = report.DueAt - time.GetUtcNow();
-            if (wait > TimeSpan.Zero)
-            {
-                await Task.Delay(wait, time, stoppingToken);
-            }
+            await time.UntilAsync(report.DueAt, stoppingToken);
             await PostAsync(report, stoppingToken);
         }
     }

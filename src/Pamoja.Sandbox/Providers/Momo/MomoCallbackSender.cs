@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.Options;
+using Pamoja.Sandbox.Timing;
 
 namespace Pamoja.Sandbox.Providers.Momo;
 
@@ -31,18 +32,9 @@ public sealed partial class MomoCallbackSender(
             }
 
             using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            var wait = nextDue is { } due ? due - time.GetUtcNow() : Timeout.InfiniteTimeSpan;
-            var sleep = wait == Timeout.InfiniteTimeSpan
-                ? Task.Delay(Timeout.InfiniteTimeSpan, wake.Token)
-                : Task.Delay(wait < TimeSpan.Zero ? TimeSpan.Zero : wait, time, wake.Token);
-            // A clock moved by hand (the tests' ManualClock) between reading it above and arming
-            // the timer arms it one whole jump too late, and nothing else would wake this loop:
-            // so look at the clock again once the timer is armed.
-            if (nextDue is { } head && time.GetUtcNow() >= head)
-            {
-                await wake.CancelAsync();
-                continue;
-            }
+            var sleep = nextDue is { } due
+                ? time.UntilAsync(due, wake.Token)
+                : Task.Delay(Timeout.InfiniteTimeSpan, wake.Token);
             // Whichever comes first: the head falls due, something new is queued, or shutdown.
             await Task.WhenAny(sleep, changed);
             await wake.CancelAsync();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using Pamoja.Sandbox.Timing;
 
 namespace Pamoja.Sandbox.Providers.Momo;
 
@@ -129,7 +130,7 @@ public static partial class MomoPaymentEndpoints
             // gives up, nothing more is owed to it.
             try
             {
-                await Task.Delay(o.AmbiguousDelay, time, context.RequestAborted);
+                await time.UntilAsync(now + o.AmbiguousDelay, context.RequestAborted);
             }
             catch (OperationCanceledException)
             {

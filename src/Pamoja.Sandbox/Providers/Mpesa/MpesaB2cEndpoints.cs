@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using Pamoja.Sandbox.Timing;
 
 namespace Pamoja.Sandbox.Providers.Mpesa;
 
@@ -130,7 +131,7 @@ public static class MpesaB2cEndpoints
         {
             try
             {
-                await Task.Delay(o.AmbiguousDelay, time, http.RequestAborted);
+                await time.UntilAsync(now + o.AmbiguousDelay, http.RequestAborted);
             }
             catch (OperationCanceledException)
             {

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using Pamoja.Sandbox.Timing;
 
 namespace Pamoja.Sandbox.Providers.Mpesa;
 
@@ -17,7 +18,7 @@ public sealed partial class MpesaCallbackSender(
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            var job = outbox.TakeDue(out var wait, out var scheduled);
+            var job = outbox.TakeDue(out var nextDue, out var scheduled);
             if (job is not null)
             {
                 _ = RunAsync(job, stoppingToken);
@@ -26,7 +27,9 @@ public sealed partial class MpesaCallbackSender(
 
             // Sleep until the head is due or something new is scheduled, whichever is first.
             using var sleep = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            var delay = Task.Delay(wait ?? Timeout.InfiniteTimeSpan, time, sleep.Token);
+            var delay = nextDue is { } due
+                ? time.UntilAsync(due, sleep.Token)
+                : Task.Delay(Timeout.InfiniteTimeSpan, sleep.Token);
             await Task.WhenAny(delay, scheduled);
             await sleep.CancelAsync();
         }

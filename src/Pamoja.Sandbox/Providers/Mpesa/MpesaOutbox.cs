@@ -45,9 +45,9 @@ public sealed class MpesaOutbox(TimeProvider time)
         return true;
     }
 
-    // The next due job, or how long until one is due (null: the queue is empty) and a task
+    // The next due job, or when the next one falls due (null: the queue is empty), and a task
     // that completes when something new is scheduled.
-    public MpesaCallbackJob? TakeDue(out TimeSpan? wait, out Task scheduled)
+    public MpesaCallbackJob? TakeDue(out DateTimeOffset? nextDue, out Task scheduled)
     {
         var now = time.GetUtcNow();
         lock (_gate)
@@ -58,13 +58,13 @@ public sealed class MpesaOutbox(TimeProvider time)
                 if (priority.DueAt <= now)
                 {
                     _queue.Dequeue();
-                    wait = null;
+                    nextDue = null;
                     return job;
                 }
-                wait = priority.DueAt - now;
+                nextDue = priority.DueAt;
                 return null;
             }
-            wait = null;
+            nextDue = null;
             return null;
         }
     }

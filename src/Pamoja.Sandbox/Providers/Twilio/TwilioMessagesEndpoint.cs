@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Pamoja.Sandbox.Messages;
+using Pamoja.Sandbox.Timing;
 
 namespace Pamoja.Sandbox.Providers.Twilio;
 
@@ -107,7 +108,7 @@ public static class TwilioMessagesEndpoint
             // Hold the request until the client gives up (or the delay passes); nothing is sent.
             try
             {
-                await Task.Delay(o.NoAnswerDelay, time, cancellationToken);
+                await time.UntilAsync(time.GetUtcNow() + o.NoAnswerDelay, cancellationToken);
             }
             catch (OperationCanceledException)
             {

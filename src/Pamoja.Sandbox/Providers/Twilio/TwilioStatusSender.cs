@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Pamoja.Sandbox.Messages;
+using Pamoja.Sandbox.Timing;
 
 namespace Pamoja.Sandbox.Providers.Twilio;
 
@@ -21,11 +22,7 @@ public sealed partial class TwilioStatusSender(
     {
         await foreach (var job in outbox.Reader.ReadAllAsync(stoppingToken))
         {
-            var wait = job.DueAt - time.GetUtcNow();
-            if (wait > TimeSpan.Zero)
-            {
-                await Task.Delay(wait, time, stoppingToken);
-            }
+            await time.UntilAsync(job.DueAt, stoppingToken);
             foreach (var status in job.Events)
             {
                 store.Update(job.MessageSid, m => TwilioScripts.Rank(status.Status) > TwilioScripts.Rank(m.Status) && m.Failed is false
