@@ -96,6 +96,30 @@ public static class DailyPlanner
         return effects;
     }
 
+    /// The first period whose obligations a run starting on `from` can act on; the engine reads
+    /// only those (a group's obligations grow by a period's worth every period, for years).
+    /// Earlier periods are settled history for it: each one's fine day is before `from` (no
+    /// period's fine day is later than its due date + the longest grace + 1), and a rotating
+    /// group's earlier periods all have their payout. What members paid towards the earlier
+    /// obligations goes to them first (oldest first), so a snapshot that leaves them out must
+    /// count each member's Contributed less their amounts: that plans exactly the same effects
+    /// (DailyPlannerWindowTests checks it over random groups and runs).
+    public static int FirstPeriodNeeded(GroupKind kind, GroupCalendar calendar, IEnumerable<EngineTurn> turns,
+        IReadOnlyCollection<int> periodsWithPayout, DateOnly from)
+    {
+        ArgumentNullException.ThrowIfNull(calendar);
+        ArgumentNullException.ThrowIfNull(turns);
+        ArgumentNullException.ThrowIfNull(periodsWithPayout);
+        var lastSettledDay = from.DayNumber - calendar.MaxGraceDays - 1;
+        if (lastSettledDay < calendar.StartsOn.DayNumber) return 0;
+        var first = calendar.PeriodOn(DateOnly.FromDayNumber(lastSettledDay))?.Number ?? 0;
+        if (kind == GroupKind.Rosca)
+            foreach (var turn in turns)
+                if (turn is { MemberId: not null, Period: { } period } && period < first && !periodsWithPayout.Contains(period))
+                    first = period;
+        return first;
+    }
+
     private static void OpenPeriod(State state, Period period, DateOnly day, Func<string> newSeed, List<EngineEffect> effects)
     {
         var amount = period.Rules.ContributionAmount ?? 0;

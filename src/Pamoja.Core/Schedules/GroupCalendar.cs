@@ -75,6 +75,9 @@ public sealed class GroupCalendar
 
     public static GroupCalendar Simple(DateOnly startsOn, GroupRules rules) => new(startsOn, [new RulesVersion(startsOn, rules)]);
 
+    /// The longest grace any period of this calendar has (the most of any rules version in force).
+    public int MaxGraceDays => _rules.Max(r => r.Rules.LateFine.GraceDays);
+
     public DateOnly StartsOn => _startsOn;
 
     /// The period containing the date; null before the group starts.

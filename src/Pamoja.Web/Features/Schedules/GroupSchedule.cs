@@ -41,17 +41,55 @@ public sealed record GroupSchedule(
         }
     }
 
-    /// Reads the snapshot inside the caller's transaction. With lockForEngine, takes the locks a
-    /// run needs first: the group row (shared: member and rotation changes wait), the engine
-    /// cursor, and the ledger head (so no contribution commits between this read and the
-    /// run's postings). Null when the group does not exist.
-    /// lockForEngine: the group row FOR SHARE and the ledger head FOR UPDATE, so that engine
-    /// runs (and postings) of one group queue one behind the other; the cursor needs no lock of
-    /// its own, since only engine runs write it and they hold the head. createHead: first make
-    /// the head if the group has none (an INSERT attempt each time, so the engine asks for it
-    /// only when a plain lock found no head: Head is then null).
-    public static async Task<GroupSchedule?> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, bool lockForEngine,
-        CancellationToken ct, bool createHead = false)
+    /// Everything, without locks, for the pages (what happened in every period).
+    public static Task<GroupSchedule?> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, CancellationToken ct) =>
+        ReadAsync(connection, tx, groupId, lockForEngine: false, createHead: false, withObligations: true, ct);
+
+    /// The engine's read, under the locks a run needs, taken first: the group row FOR SHARE
+    /// (member and rotation changes wait) and the ledger head FOR UPDATE, so that engine runs
+    /// (and postings) of one group queue one behind the other and no contribution commits
+    /// between this read and the run's postings; the cursor needs no lock of its own, since
+    /// only engine runs write it and they hold the head. createHead: first make the head if the
+    /// group has none (an INSERT attempt each time, so the engine asks for it only when a plain
+    /// lock found no head: Head is then null). Without the obligations and fines: once the run
+    /// knows its first day, ReadObligationsFromAsync reads those of the periods it needs.
+    /// Null when the group does not exist.
+    public static Task<GroupSchedule?> LockForEngineAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, bool createHead,
+        CancellationToken ct) =>
+        ReadAsync(connection, tx, groupId, lockForEngine: true, createHead, withObligations: false, ct);
+
+    /// From which period on Snapshot holds the obligations and fines (0: all of them); null when
+    /// they have not been read yet (LockForEngineAsync).
+    public int? ObligationsFrom { get; private init; }
+
+    /// The obligations and fines of the periods from firstPeriod on, in the caller's
+    /// transaction, and each member's contributions less the amounts of their obligations before
+    /// it (DailyPlanner.FirstPeriodNeeded says why planning from there is exact). A group's
+    /// obligations grow by a period's worth every period, for years: the engines read only these.
+    public async Task<GroupSchedule> ReadObligationsFromAsync(NpgsqlConnection connection, NpgsqlTransaction tx, int firstPeriod, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(firstPeriod);
+        await using var batch = new NpgsqlBatch(connection, tx);
+        AddObligationReads(batch, GroupId, firstPeriod);
+        if (firstPeriod > 0)
+            batch.BatchCommands.Add(Cmd("""
+                SELECT member_id, sum(amount)::bigint FROM obligations WHERE group_id = $1 AND period < $2 GROUP BY member_id
+                """, GroupId, firstPeriod));
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        var (obligations, fined) = await ReadObligationsAsync(reader, ct);
+        var earlier = new Dictionary<Guid, long>();
+        if (firstPeriod > 0)
+        {
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct)) earlier[reader.GetGuid(0)] = reader.GetInt64(1);
+        }
+        var members = earlier.Count == 0 ? Snapshot.Members
+            : [.. Snapshot.Members.Select(m => earlier.TryGetValue(m.Id, out var owed) ? m with { Contributed = m.Contributed - owed } : m)];
+        return this with { Snapshot = Snapshot with { Obligations = obligations, Fined = fined, Members = members }, ObligationsFrom = firstPeriod };
+    }
+
+    private static async Task<GroupSchedule?> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, bool lockForEngine,
+        bool createHead, bool withObligations, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(connection, tx);
         batch.BatchCommands.Add(Cmd($"""
@@ -88,8 +126,6 @@ public sealed record GroupSchedule(
                           GROUP BY l.member_id) o ON o.member_id = m.id
              WHERE m.group_id = $1
             """, groupId));
-        batch.BatchCommands.Add(Cmd("SELECT member_id, period, amount, due_on FROM obligations WHERE group_id = $1", groupId));
-        batch.BatchCommands.Add(Cmd("SELECT member_id, period FROM late_fines WHERE group_id = $1", groupId));
         batch.BatchCommands.Add(Cmd("SELECT cycle, first_period, method FROM rotation_cycles WHERE group_id = $1 ORDER BY cycle", groupId));
         batch.BatchCommands.Add(Cmd("SELECT cycle, member_id, period, discount FROM rotation_turns WHERE group_id = $1 ORDER BY cycle, period NULLS LAST, id", groupId));
         batch.BatchCommands.Add(Cmd("SELECT period FROM payouts WHERE group_id = $1", groupId));
@@ -97,6 +133,7 @@ public sealed record GroupSchedule(
         batch.BatchCommands.Add(Cmd("""
             SELECT cycle, seed, commitment FROM lottery_commitments WHERE group_id = $1 AND revealed_at IS NULL ORDER BY cycle LIMIT 1
             """, groupId));
+        if (withObligations) AddObligationReads(batch, groupId, 0);
 
         await using var reader = await batch.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;
@@ -144,15 +181,6 @@ public sealed record GroupSchedule(
         }
 
         await reader.NextResultAsync(ct);
-        var obligations = new List<EngineObligation>();
-        while (await reader.ReadAsync(ct))
-            obligations.Add(new EngineObligation(reader.GetGuid(0), reader.GetInt32(1), reader.GetInt64(2), reader.GetFieldValue<DateOnly>(3)));
-
-        await reader.NextResultAsync(ct);
-        var fined = new List<(Guid, int)>();
-        while (await reader.ReadAsync(ct)) fined.Add((reader.GetGuid(0), reader.GetInt32(1)));
-
-        await reader.NextResultAsync(ct);
         var cycles = new List<EngineCycle>();
         while (await reader.ReadAsync(ct))
             cycles.Add(new EngineCycle(reader.GetInt32(0), reader.GetInt32(1), Enum.Parse<RotationOrder>(reader.GetString(2), ignoreCase: true)));
@@ -173,11 +201,33 @@ public sealed record GroupSchedule(
 
         await reader.NextResultAsync(ct);
         PendingDraw? pending = await reader.ReadAsync(ct) ? new PendingDraw(reader.GetInt32(0), reader.GetString(1), reader.GetString(2)) : null;
+        var (obligations, fined) = withObligations && await reader.NextResultAsync(ct) ? await ReadObligationsAsync(reader, ct) : ([], []);
 
         var createdOn = GroupClock.DateIn(createdAt, timeZone);
         var snapshot = new GroupSnapshot(kind, new GroupCalendar(startsOn, versions), policy, members, obligations, fined, cycles, turns,
             payouts, bids, pending);
-        return new GroupSchedule(groupId, currency, timeZone, createdOn, name, exitTurn, snapshot, doneThrough, head, contacts, payoutChannel, standing);
+        return new GroupSchedule(groupId, currency, timeZone, createdOn, name, exitTurn, snapshot, doneThrough, head, contacts, payoutChannel, standing)
+        {
+            ObligationsFrom = withObligations ? 0 : null,
+        };
+    }
+
+    private static void AddObligationReads(NpgsqlBatch batch, Guid groupId, int firstPeriod)
+    {
+        batch.BatchCommands.Add(Cmd("SELECT member_id, period, amount, due_on FROM obligations WHERE group_id = $1 AND period >= $2", groupId, firstPeriod));
+        batch.BatchCommands.Add(Cmd("SELECT member_id, period FROM late_fines WHERE group_id = $1 AND period >= $2", groupId, firstPeriod));
+    }
+
+    /// The two result sets AddObligationReads asks for (the reader is on the first of them).
+    private static async Task<(List<EngineObligation>, List<(Guid, int)>)> ReadObligationsAsync(NpgsqlDataReader reader, CancellationToken ct)
+    {
+        var obligations = new List<EngineObligation>();
+        while (await reader.ReadAsync(ct))
+            obligations.Add(new EngineObligation(reader.GetGuid(0), reader.GetInt32(1), reader.GetInt64(2), reader.GetFieldValue<DateOnly>(3)));
+        await reader.NextResultAsync(ct);
+        var fined = new List<(Guid, int)>();
+        while (await reader.ReadAsync(ct)) fined.Add((reader.GetGuid(0), reader.GetInt32(1)));
+        return (obligations, fined);
     }
 
     internal static NpgsqlBatchCommand Cmd(string sql, params object?[] values) => LedgerWriter.Command(sql, values);

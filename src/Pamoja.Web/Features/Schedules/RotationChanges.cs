@@ -238,7 +238,7 @@ public sealed class RotationChanges(NpgsqlDataSource db, TimeProvider clock)
                 || !RolePermissions.Allows(role, permission))
                 return new ScheduleOutcome.Refused(StatusCodes.Status403Forbidden, "Not allowed", "Your role in this group no longer allows this.");
         }
-        var schedule = await GroupSchedule.LoadAsync(connection, tx, caller.GroupId, lockForEngine: false, ct)
+        var schedule = await GroupSchedule.LoadAsync(connection, tx, caller.GroupId, ct)
                        ?? throw new InvalidOperationException("The group vanished under its lock.");
         var outcome = await change(connection, tx, schedule);
         if (outcome is ScheduleOutcome.Done && tx.Connection is not null) await tx.CommitAsync(ct);

@@ -20,7 +20,7 @@ public static class RotationExit
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var tx = (NpgsqlTransaction)(db.Database.CurrentTransaction ?? throw new InvalidOperationException("Call inside the exit's transaction.")).GetDbTransaction();
-        var schedule = await GroupSchedule.LoadAsync(connection, tx, groupId, lockForEngine: false, ct);
+        var schedule = await GroupSchedule.LoadAsync(connection, tx, groupId, ct);
         if (schedule is null || schedule.Kind != GroupKind.Rosca) return null;
         var snapshot = schedule.Snapshot;
         var opened = snapshot.Obligations.Count == 0 ? -1 : snapshot.Obligations.Max(o => o.Period);

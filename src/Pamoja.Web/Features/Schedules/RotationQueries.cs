@@ -21,7 +21,7 @@ public sealed class RotationQueries(NpgsqlDataSource db, TimeProvider clock)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-        var schedule = await GroupSchedule.LoadAsync(connection, tx, groupId, lockForEngine: false, ct)
+        var schedule = await GroupSchedule.LoadAsync(connection, tx, groupId, ct)
                        ?? throw new InvalidOperationException($"Group {groupId} vanished.");
         var rules = schedule.Calendar.RulesOn(clock.Today(schedule.TimeZone));
         var cycles = new List<CycleView>();

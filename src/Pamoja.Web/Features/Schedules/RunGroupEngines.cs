@@ -24,7 +24,8 @@ public sealed record EngineRunResult(int Groups, int CyclesStarted, int Obligati
 }
 
 /// Runs the contributions and payouts engines for one group up to a business date, in one
-/// transaction: read the group's schedule under its locks, plan every missed day
+/// transaction: read the group's schedule under its locks (of its obligations, only those of
+/// the periods the run can act on: DailyPlanner.FirstPeriodNeeded), plan every missed day
 /// (DailyPlanner, pure), write every effect and move the group's "done through" mark (its
 /// cursor), then commit. A crash anywhere leaves nothing; a run that finds the mark already at
 /// the date changes nothing. Two instances on one group queue on the ledger head's lock, and
@@ -36,14 +37,14 @@ public sealed class RunGroupEngines(NpgsqlDataSource db, TimeProvider clock, ILo
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         var tx = await connection.BeginTransactionAsync(ct);
-        var schedule = await GroupSchedule.LoadAsync(connection, tx, groupId, lockForEngine: true, ct);
+        var schedule = await GroupSchedule.LockForEngineAsync(connection, tx, groupId, createHead: false, ct);
         if (schedule is { Head: null })
         {
             // A group that has never posted has no head yet: make it, then read again under it.
             await tx.RollbackAsync(ct);
             await tx.DisposeAsync();
             tx = await connection.BeginTransactionAsync(ct);
-            schedule = await GroupSchedule.LoadAsync(connection, tx, groupId, lockForEngine: true, ct, createHead: true);
+            schedule = await GroupSchedule.LockForEngineAsync(connection, tx, groupId, createHead: true, ct);
         }
         await using var _ = tx;
         var from = schedule is null ? through.AddDays(1) : schedule.DoneThrough?.AddDays(1) ?? schedule.FirstEngineDate;
@@ -52,6 +53,10 @@ public sealed class RunGroupEngines(NpgsqlDataSource db, TimeProvider clock, ILo
             await tx.CommitAsync(ct); // only the locks to release
             return EngineRunResult.None;
         }
+        // Only the obligations of the periods this run can act on: the rest is settled history.
+        var snapshot = schedule.Snapshot;
+        var firstPeriod = DailyPlanner.FirstPeriodNeeded(snapshot.Kind, snapshot.Calendar, snapshot.Turns, snapshot.PeriodsWithPayout, from);
+        schedule = await schedule.ReadObligationsFromAsync(connection, tx, firstPeriod, ct);
         await using var batch = new NpgsqlBatch(connection, tx);
         var result = Write(batch, schedule, DailyPlanner.Plan(schedule.Snapshot, from, through, Lottery.NewSeed), through);
         await batch.ExecuteNonQueryAsync(ct);

@@ -29,7 +29,7 @@ public sealed class ScheduleQueries(NpgsqlDataSource db, TimeProvider clock)
         await using var connection = await db.OpenConnectionAsync(ct);
         // One snapshot for the schedule, the payouts and the fines.
         await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-        var schedule = await GroupSchedule.LoadAsync(connection, tx, groupId, lockForEngine: false, ct)
+        var schedule = await GroupSchedule.LoadAsync(connection, tx, groupId, ct)
                        ?? throw new InvalidOperationException($"Group {groupId} vanished.");
         var paid = Waterfall.Paid(schedule.Snapshot.Obligations, schedule.Snapshot.Members.ToDictionary(m => m.Id, m => m.Contributed));
         var payouts = new List<PayoutView>();

@@ -1,0 +1,97 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Pamoja.Core.Engines;
+using Pamoja.Core.Groups;
+using Pamoja.Web.Features.Schedules;
+using Pamoja.Web.Tests.Infrastructure;
+using static Pamoja.Web.Tests.Infrastructure.ScheduleData;
+
+namespace Pamoja.Web.Tests.Features.Schedules;
+
+/// The engine reads a group's obligations only from the first period a run can act on
+/// (DailyPlanner.FirstPeriodNeeded, GroupSchedule.ReadObligationsFromAsync), since they grow by
+/// a period's worth every period for years. On the database, through months of history with
+/// arrears, late fines and pots waiting for a late payer, what it plans from that window is
+/// what the whole history plans.
+public sealed class EngineHistoryTests : ScheduleTestBase
+{
+    [Fact]
+    public async Task Through_months_of_arrears_and_waiting_pots_the_engine_reads_only_the_open_periods_and_plans_what_the_whole_history_plans()
+    {
+        // Net pot, R1,500 monthly, R50 fine after 3 grace days; a, the chair, then the late member receive.
+        var g = await RoscaAsync(3);
+        var (a, late) = (g.Ids[1], g.Ids[2]);
+        await g.SetOrderAsync([a, g.ChairId, late]);
+        var compared = new List<Comparison>();
+
+        for (var period = 1; period <= 9; period++)
+        {
+            compared.Add(await CompareAsync(g, Opens(period)));
+            await g.RunAsync(Opens(period));
+            g.Clock.MoveTo(Opens(period).AddDays(1));
+            await g.PayInAsync(a, 150_000);
+            await g.PayInAsync(g.ChairId, 150_000);
+            // The late member pays R1,500 in periods 1–3 (in period 3, their own, that is credit
+            // for period 4), then nothing until period 8: periods 5 and 7 go unpaid, fined, and
+            // their pots wait (everything must be collected). In period 8 they pay all they owe.
+            if (period <= 3) await g.PayInAsync(late, 150_000);
+            if (period == 8) await g.PayInAsync(late, 450_000);
+            compared.Add(await CompareAsync(g, Due(period)));
+            await g.RunAsync(Due(period));
+            compared.Add(await CompareAsync(g, Due(period).AddDays(4)));
+            await g.RunAsync(Due(period).AddDays(4));
+        }
+
+        // Each comparison planned the same effects (CompareAsync asserts it); these say that
+        // the comparisons covered what they must: history left out, a waiting pot holding the
+        // window open, and effects to compare (fines, payouts, obligations, reminders).
+        Assert.Contains(compared, c => c.FirstPeriod > 0 && c.FirstPeriod == c.FinesWindow);
+        Assert.Contains(compared, c => c.FirstPeriod < c.FinesWindow);
+        Assert.True(compared[^1].Read < compared[^1].All / 2, $"the last run read {compared[^1].Read} of {compared[^1].All} obligations");
+        foreach (var kind in new[] { "FineCharged", "PayoutReserved", "ObligationOpened", "Reminder" })
+            Assert.Contains(compared, c => c.EffectKinds.Contains(kind));
+        Assert.Equal([5, 7], (await g.FinesAsync(late)).Select(f => f.Period));
+        await g.G.AssertInvariantsAsync();
+    }
+
+    private sealed record Comparison(int FirstPeriod, int FinesWindow, int Read, int All, IReadOnlySet<string> EffectKinds);
+
+    /// Reads the group as the engine does and as the pages do, in one transaction rolled back
+    /// afterwards, and plans the next run from both.
+    private async Task<Comparison> CompareAsync(RoscaGroup g, DateOnly through)
+    {
+        await using var connection = await App.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        var locked = (await GroupSchedule.LockForEngineAsync(connection, tx, g.GroupId, createHead: true, CancellationToken.None))!;
+        Assert.Null(locked.ObligationsFrom);
+        Assert.Empty(locked.Snapshot.Obligations);
+        var full = (await GroupSchedule.LoadAsync(connection, tx, g.GroupId, CancellationToken.None))!;
+        Assert.Equal(0, full.ObligationsFrom);
+
+        var from = locked.DoneThrough?.AddDays(1) ?? locked.FirstEngineDate;
+        var s = locked.Snapshot;
+        var first = DailyPlanner.FirstPeriodNeeded(s.Kind, s.Calendar, s.Turns, s.PeriodsWithPayout, from);
+        var window = await locked.ReadObligationsFromAsync(connection, tx, first, CancellationToken.None);
+        await tx.RollbackAsync();
+
+        Assert.Equal(first, window.ObligationsFrom);
+        Assert.Equal(full.Snapshot.Obligations.Count(o => o.Period >= first), window.Snapshot.Obligations.Count);
+        var expected = DailyPlanner.Plan(full.Snapshot, from, through, Seeds());
+        var actual = DailyPlanner.Plan(window.Snapshot, from, through, Seeds());
+        Assert.Equal(Json(expected), Json(actual));
+        return new Comparison(first, DailyPlanner.FirstPeriodNeeded(GroupKind.Asca, s.Calendar, [], [], from), window.Snapshot.Obligations.Count,
+            full.Snapshot.Obligations.Count, expected.Select(e => e.GetType().Name).ToHashSet());
+    }
+
+    // Every field of every effect, lists and tuples included (records compare lists by reference).
+    private static readonly JsonSerializerOptions Fields = new() { IncludeFields = true };
+
+    private static string Json(IEnumerable<EngineEffect> effects) => JsonSerializer.Serialize(effects.Cast<object>().ToList(), Fields);
+
+    private static Func<string> Seeds()
+    {
+        var n = 0;
+        return () => $"{++n:x64}";
+    }
+}
