@@ -28,6 +28,8 @@ public sealed class CeilingGroup
     public List<(int Period, int Cycle, Guid Member, long Amount, long Discount, Guid Entry)> Payouts { get; } = [];
     public List<(string Recipient, string Template, string Params, string Key)> Reminders { get; } = [];
     public int OverdueReminders { get; set; }
+    /// The cursor's obligations_from: the first period the day's run needs (as the engine stores it).
+    public int ObligationsFrom { get; set; }
 }
 
 /// The ceiling: the same rows as the engine's day, written as batched raw SQL. One transaction
@@ -40,9 +42,15 @@ public static class EngineCeiling
     public static CeilingGroup Plan(EngineScenario scenario, SeedGroup g, DateTimeOffset now)
     {
         var day = scenario.Day;
-        var effects = DailyPlanner.Plan(scenario.Snapshot(g), day, day, Lottery.NewSeed);
+        var snapshot = scenario.Snapshot(g);
+        var effects = DailyPlanner.Plan(snapshot, day, day, Lottery.NewSeed);
         var currency = Currency.Get(EngineScenario.Currency);
-        var plan = new CeilingGroup { GroupId = g.Id, OldSeq = g.HeadSeq };
+        var plan = new CeilingGroup
+        {
+            GroupId = g.Id,
+            OldSeq = g.HeadSeq,
+            ObligationsFrom = DailyPlanner.FirstPeriodNeeded(snapshot.Kind, snapshot.Calendar, snapshot.Turns, snapshot.PeriodsWithPayout, day),
+        };
         var postedAt = EntryHash.ToStoredPrecision(now);
         var head = (Seq: g.HeadSeq, Hash: g.HeadHash);
         var member = g.Members.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
@@ -161,10 +169,11 @@ public static class EngineCeiling
                 p.Reminders.Select(r => r.Params).ToArray(), p.Reminders.Select(r => r.Key).ToArray(),
                 p.Reminders.Select(_ => Guid.CreateVersion7(now)).ToArray());
         Add("""
-            INSERT INTO engine_cursors (group_id, done_through, updated_at) VALUES ($1, $2, $3)
-            ON CONFLICT (group_id) DO UPDATE SET done_through = EXCLUDED.done_through, updated_at = EXCLUDED.updated_at
+            INSERT INTO engine_cursors (group_id, done_through, obligations_from, updated_at) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (group_id) DO UPDATE
+               SET done_through = EXCLUDED.done_through, obligations_from = EXCLUDED.obligations_from, updated_at = EXCLUDED.updated_at
              WHERE engine_cursors.done_through < EXCLUDED.done_through
-            """, p.GroupId, day, now);
+            """, p.GroupId, day, p.ObligationsFrom, now);
         await batch.ExecuteNonQueryAsync(ct);
         await tx.CommitAsync(ct);
     }

@@ -43,7 +43,7 @@ public static class EngineChecks
             UNION ALL
             SELECT 'notification_outbox', count(*), coalesce(sum(hashtextextended(concat_ws('|', channel, recipient, template, params::text, status, dedupe_key), 0)::numeric), 0) FROM notification_outbox
             UNION ALL
-            SELECT 'engine_cursors', count(*), coalesce(sum(hashtextextended(concat_ws('|', group_id, done_through), 0)::numeric), 0) FROM engine_cursors
+            SELECT 'engine_cursors', count(*), coalesce(sum(hashtextextended(concat_ws('|', group_id, done_through, obligations_from), 0)::numeric), 0) FROM engine_cursors
             """);
         cmd.CommandTimeout = 600;
         var result = new List<TableFingerprint>();

@@ -62,6 +62,11 @@ public sealed class EngineScenario(EnginesOptions options)
     public static string Phone(int group, int member) =>
         string.Create(CultureInfo.InvariantCulture, $"+25471{group:D5}{member:D3}");
 
+    /// What the engine run of the day before stored as the first period it needed: the
+    /// seeded groups have paid out every period before the measured one.
+    public int ObligationsFromBefore => DailyPlanner.FirstPeriodNeeded(GroupKind.Rosca, GroupCalendar.Simple(StartsOn, Rules),
+        Enumerable.Range(0, options.Members).Select(i => new EngineTurn(1, Guid.Empty, i, 0)), Enumerable.Range(0, MeasuredPeriod).ToList(), Day.AddDays(-1));
+
     /// The group as GroupSchedule.LoadAsync reads it from the seeded rows (for the ceiling's plan).
     public GroupSnapshot Snapshot(SeedGroup g)
     {
@@ -222,10 +227,11 @@ public sealed class EngineScenario(EnginesOptions options)
                   FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::uuid[]) AS x(g, p, m, e)
                 """, payouts.Select(p => p.Id).ToArray(), payouts.Select(p => p.Period).ToArray(), payouts.Select(p => p.Member).ToArray(),
                 payouts.Select(p => p.Entry).ToArray(), Pot, StartsOn);
+        // The cursor as the run of the day before left it, with the first period that run needed.
         Add("""
-            INSERT INTO engine_cursors (group_id, done_through, updated_at)
-            SELECT id, $2, ($2 + 1)::timestamp AT TIME ZONE 'Africa/Nairobi' FROM unnest($1::uuid[]) AS g(id)
-            """, groupIds, Day.AddDays(-1));
+            INSERT INTO engine_cursors (group_id, done_through, obligations_from, updated_at)
+            SELECT id, $2, $3, ($2 + 1)::timestamp AT TIME ZONE 'Africa/Nairobi' FROM unnest($1::uuid[]) AS g(id)
+            """, groupIds, Day.AddDays(-1), ObligationsFromBefore);
         // The queue as the engines leave it: one done job per group and day so far (the queue
         // keeps them for their dedupe keys).
         Add("""

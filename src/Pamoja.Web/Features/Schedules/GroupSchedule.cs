@@ -43,7 +43,7 @@ public sealed record GroupSchedule(
 
     /// Everything, without locks, for the pages (what happened in every period).
     public static Task<GroupSchedule?> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, CancellationToken ct) =>
-        ReadAsync(connection, tx, groupId, lockForEngine: false, createHead: false, withObligations: true, ct);
+        ReadAsync(connection, tx, groupId, lockForEngine: false, createHead: false, ct);
 
     /// The engine's read, under the locks a run needs, taken first: the group row FOR SHARE
     /// (member and rotation changes wait) and the ledger head FOR UPDATE, so that engine runs
@@ -51,16 +51,21 @@ public sealed record GroupSchedule(
     /// between this read and the run's postings; the cursor needs no lock of its own, since
     /// only engine runs write it and they hold the head. createHead: first make the head if the
     /// group has none (an INSERT attempt each time, so the engine asks for it only when a plain
-    /// lock found no head: Head is then null). Without the obligations and fines: once the run
-    /// knows its first day, ReadObligationsFromAsync reads those of the periods it needs.
-    /// Null when the group does not exist.
+    /// lock found no head: Head is then null). Of the obligations and fines, those from the
+    /// period the group's last run needed on (its cursor's obligations_from), with each member's
+    /// contributions less their earlier obligations: enough for this run unless something moved
+    /// the first period it needs back (a longer grace, a turn moved to an earlier period), which
+    /// the run then reads with ReadObligationsFromAsync. Null when the group does not exist.
     public static Task<GroupSchedule?> LockForEngineAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, bool createHead,
         CancellationToken ct) =>
-        ReadAsync(connection, tx, groupId, lockForEngine: true, createHead, withObligations: false, ct);
+        ReadAsync(connection, tx, groupId, lockForEngine: true, createHead, ct);
 
-    /// From which period on Snapshot holds the obligations and fines (0: all of them); null when
-    /// they have not been read yet (LockForEngineAsync).
-    public int? ObligationsFrom { get; private init; }
+    /// From which period on Snapshot holds the obligations and fines (0: all of them); each
+    /// member's Contributed in it is less their obligations before that period.
+    public int ObligationsFrom { get; private init; }
+
+    // The members as read, what each contributed in all, for ReadObligationsFromAsync.
+    private IReadOnlyList<EngineMember> MembersRead { get; init; } = [];
 
     /// The obligations and fines of the periods from firstPeriod on, in the caller's
     /// transaction, and each member's contributions less the amounts of their obligations before
@@ -83,13 +88,12 @@ public sealed record GroupSchedule(
             await reader.NextResultAsync(ct);
             while (await reader.ReadAsync(ct)) earlier[reader.GetGuid(0)] = reader.GetInt64(1);
         }
-        var members = earlier.Count == 0 ? Snapshot.Members
-            : [.. Snapshot.Members.Select(m => earlier.TryGetValue(m.Id, out var owed) ? m with { Contributed = m.Contributed - owed } : m)];
+        var members = LessEarlier(MembersRead, earlier);
         return this with { Snapshot = Snapshot with { Obligations = obligations, Fined = fined, Members = members }, ObligationsFrom = firstPeriod };
     }
 
     private static async Task<GroupSchedule?> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, bool lockForEngine,
-        bool createHead, bool withObligations, CancellationToken ct)
+        bool createHead, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(connection, tx);
         batch.BatchCommands.Add(Cmd($"""
@@ -106,7 +110,7 @@ public sealed record GroupSchedule(
             else
                 batch.BatchCommands.Add(Cmd("SELECT seq, hash FROM ledger_heads WHERE group_id = $1 FOR UPDATE", groupId));
         }
-        batch.BatchCommands.Add(Cmd("SELECT done_through FROM engine_cursors WHERE group_id = $1", groupId));
+        batch.BatchCommands.Add(Cmd("SELECT done_through, obligations_from FROM engine_cursors WHERE group_id = $1", groupId));
         batch.BatchCommands.Add(Cmd("""
             SELECT effective_from, contribution_amount, frequency, every_days, registration_fee, late_fine_amount, late_fine_bps,
                    grace_days, rotation_order, rotation_pot, shares_min, shares_max
@@ -133,7 +137,21 @@ public sealed record GroupSchedule(
         batch.BatchCommands.Add(Cmd("""
             SELECT cycle, seed, commitment FROM lottery_commitments WHERE group_id = $1 AND revealed_at IS NULL ORDER BY cycle LIMIT 1
             """, groupId));
-        if (withObligations) AddObligationReads(batch, groupId, 0);
+        if (lockForEngine)
+        {
+            // From the period the last run needed on (0 before the first run); the earlier
+            // obligations only as a sum per member.
+            const string From = "coalesce((SELECT obligations_from FROM engine_cursors WHERE group_id = $1), 0)";
+            batch.BatchCommands.Add(Cmd($"SELECT member_id, period, amount, due_on FROM obligations WHERE group_id = $1 AND period >= {From}", groupId));
+            batch.BatchCommands.Add(Cmd($"SELECT member_id, period FROM late_fines WHERE group_id = $1 AND period >= {From}", groupId));
+            batch.BatchCommands.Add(Cmd($"""
+                SELECT member_id, sum(amount)::bigint FROM obligations WHERE group_id = $1 AND period < {From} GROUP BY member_id
+                """, groupId));
+        }
+        else
+        {
+            AddObligationReads(batch, groupId, 0);
+        }
 
         await using var reader = await batch.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;
@@ -153,7 +171,13 @@ public sealed record GroupSchedule(
             if (await reader.ReadAsync(ct)) head = LedgerWriter.ReadHead(reader);
         }
         await reader.NextResultAsync(ct);
-        DateOnly? doneThrough = await reader.ReadAsync(ct) ? reader.GetFieldValue<DateOnly>(0) : null;
+        DateOnly? doneThrough = null;
+        var obligationsFrom = 0;
+        if (await reader.ReadAsync(ct))
+        {
+            doneThrough = reader.GetFieldValue<DateOnly>(0);
+            obligationsFrom = lockForEngine ? reader.GetInt32(1) : 0;
+        }
 
         await reader.NextResultAsync(ct);
         var versions = new List<RulesVersion>();
@@ -201,16 +225,30 @@ public sealed record GroupSchedule(
 
         await reader.NextResultAsync(ct);
         PendingDraw? pending = await reader.ReadAsync(ct) ? new PendingDraw(reader.GetInt32(0), reader.GetString(1), reader.GetString(2)) : null;
-        var (obligations, fined) = withObligations && await reader.NextResultAsync(ct) ? await ReadObligationsAsync(reader, ct) : ([], []);
+        await reader.NextResultAsync(ct);
+        var (obligations, fined) = await ReadObligationsAsync(reader, ct);
+        var earlier = new Dictionary<Guid, long>();
+        if (lockForEngine)
+        {
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct)) earlier[reader.GetGuid(0)] = reader.GetInt64(1);
+        }
 
         var createdOn = GroupClock.DateIn(createdAt, timeZone);
-        var snapshot = new GroupSnapshot(kind, new GroupCalendar(startsOn, versions), policy, members, obligations, fined, cycles, turns,
-            payouts, bids, pending);
+        var snapshot = new GroupSnapshot(kind, new GroupCalendar(startsOn, versions), policy, LessEarlier(members, earlier), obligations, fined,
+            cycles, turns, payouts, bids, pending);
         return new GroupSchedule(groupId, currency, timeZone, createdOn, name, exitTurn, snapshot, doneThrough, head, contacts, payoutChannel, standing)
         {
-            ObligationsFrom = withObligations ? 0 : null,
+            ObligationsFrom = obligationsFrom,
+            MembersRead = members,
         };
     }
+
+    /// Each member's contributions less their obligations before the first period read: what
+    /// is left for the obligations read, which contributions pay oldest first.
+    private static IReadOnlyList<EngineMember> LessEarlier(IReadOnlyList<EngineMember> members, Dictionary<Guid, long> earlier) =>
+        earlier.Count == 0 ? members
+            : [.. members.Select(m => earlier.TryGetValue(m.Id, out var owed) ? m with { Contributed = m.Contributed - owed } : m)];
 
     private static void AddObligationReads(NpgsqlBatch batch, Guid groupId, int firstPeriod)
     {

@@ -25,7 +25,8 @@ public sealed record EngineRunResult(int Groups, int CyclesStarted, int Obligati
 
 /// Runs the contributions and payouts engines for one group up to a business date, in one
 /// transaction: read the group's schedule under its locks (of its obligations, only those of
-/// the periods the run can act on: DailyPlanner.FirstPeriodNeeded), plan every missed day
+/// the periods the run can act on: DailyPlanner.FirstPeriodNeeded, remembered in the cursor
+/// for the next run's read), plan every missed day
 /// (DailyPlanner, pure), write every effect and move the group's "done through" mark (its
 /// cursor), then commit. A crash anywhere leaves nothing; a run that finds the mark already at
 /// the date changes nothing. Two instances on one group queue on the ledger head's lock, and
@@ -53,12 +54,15 @@ public sealed class RunGroupEngines(NpgsqlDataSource db, TimeProvider clock, ILo
             await tx.CommitAsync(ct); // only the locks to release
             return EngineRunResult.None;
         }
-        // Only the obligations of the periods this run can act on: the rest is settled history.
+        // The obligations of the periods this run can act on; earlier ones are settled history.
+        // The read above holds those from the period the last run needed; read again from an
+        // earlier one only if this run needs it.
         var snapshot = schedule.Snapshot;
         var firstPeriod = DailyPlanner.FirstPeriodNeeded(snapshot.Kind, snapshot.Calendar, snapshot.Turns, snapshot.PeriodsWithPayout, from);
-        schedule = await schedule.ReadObligationsFromAsync(connection, tx, firstPeriod, ct);
+        if (firstPeriod < schedule.ObligationsFrom)
+            schedule = await schedule.ReadObligationsFromAsync(connection, tx, firstPeriod, ct);
         await using var batch = new NpgsqlBatch(connection, tx);
-        var result = Write(batch, schedule, DailyPlanner.Plan(schedule.Snapshot, from, through, Lottery.NewSeed), through);
+        var result = Write(batch, schedule, DailyPlanner.Plan(schedule.Snapshot, from, through, Lottery.NewSeed), through, firstPeriod);
         await batch.ExecuteNonQueryAsync(ct);
         await tx.CommitAsync(ct);
         logger.LogInformation("Engines ran for group {GroupId} through {Through}: {Obligations} obligations, {Fines} fines, {Payouts} payouts, {Reminders} reminders",
@@ -66,7 +70,7 @@ public sealed class RunGroupEngines(NpgsqlDataSource db, TimeProvider clock, ILo
         return result;
     }
 
-    private EngineRunResult Write(NpgsqlBatch batch, GroupSchedule schedule, IReadOnlyList<EngineEffect> effects, DateOnly through)
+    private EngineRunResult Write(NpgsqlBatch batch, GroupSchedule schedule, IReadOnlyList<EngineEffect> effects, DateOnly through, int firstPeriod)
     {
         var now = clock.GetUtcNow();
         var groupId = schedule.GroupId;
@@ -172,11 +176,13 @@ public sealed class RunGroupEngines(NpgsqlDataSource db, TimeProvider clock, ILo
         reminders = notices.Count;
         if (notices.Count > 0)
             batch.BatchCommands.Add(Notices.ManyCommand(notices, now));
+        // The cursor, and the first period this run needed: where the next run starts reading.
         batch.BatchCommands.Add(Cmd("""
-            INSERT INTO engine_cursors (group_id, done_through, updated_at) VALUES ($1, $2, $3)
-            ON CONFLICT (group_id) DO UPDATE SET done_through = EXCLUDED.done_through, updated_at = EXCLUDED.updated_at
+            INSERT INTO engine_cursors (group_id, done_through, obligations_from, updated_at) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (group_id) DO UPDATE
+               SET done_through = EXCLUDED.done_through, obligations_from = EXCLUDED.obligations_from, updated_at = EXCLUDED.updated_at
              WHERE engine_cursors.done_through < EXCLUDED.done_through
-            """, groupId, through, now));
+            """, groupId, through, firstPeriod, now));
         return new EngineRunResult(1, cycles, opened.Count, reminders, fines, payouts, collections);
     }
 

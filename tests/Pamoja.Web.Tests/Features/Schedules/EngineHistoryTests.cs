@@ -9,9 +9,9 @@ using static Pamoja.Web.Tests.Infrastructure.ScheduleData;
 
 namespace Pamoja.Web.Tests.Features.Schedules;
 
-/// The engine reads a group's obligations only from the first period a run can act on
-/// (DailyPlanner.FirstPeriodNeeded, GroupSchedule.ReadObligationsFromAsync), since they grow by
-/// a period's worth every period for years. On the database, through months of history with
+/// The engine reads a group's obligations only from the first period its last run needed
+/// (DailyPlanner.FirstPeriodNeeded, kept in the cursor), since they grow by a period's worth
+/// every period for years. On the database, through months of history with
 /// arrears, late fines and pots waiting for a late payer, what it plans from that window is
 /// what the whole history plans.
 public sealed class EngineHistoryTests : ScheduleTestBase
@@ -48,6 +48,7 @@ public sealed class EngineHistoryTests : ScheduleTestBase
         // window open, and effects to compare (fines, payouts, obligations, reminders).
         Assert.Contains(compared, c => c.FirstPeriod > 0 && c.FirstPeriod == c.FinesWindow);
         Assert.Contains(compared, c => c.FirstPeriod < c.FinesWindow);
+        Assert.Contains(compared, c => c.ReadFrom > 0 && c.ReadFrom < c.FirstPeriod);
         Assert.True(compared[^1].Read < compared[^1].All / 2, $"the last run read {compared[^1].Read} of {compared[^1].All} obligations");
         foreach (var kind in new[] { "FineCharged", "PayoutReserved", "ObligationOpened", "Reminder" })
             Assert.Contains(compared, c => c.EffectKinds.Contains(kind));
@@ -55,33 +56,37 @@ public sealed class EngineHistoryTests : ScheduleTestBase
         await g.G.AssertInvariantsAsync();
     }
 
-    private sealed record Comparison(int FirstPeriod, int FinesWindow, int Read, int All, IReadOnlySet<string> EffectKinds);
+    private sealed record Comparison(int ReadFrom, int FirstPeriod, int FinesWindow, int Read, int All, IReadOnlySet<string> EffectKinds);
 
     /// Reads the group as the engine does and as the pages do, in one transaction rolled back
-    /// afterwards, and plans the next run from both.
+    /// afterwards, and plans the next run from each: the engine's first read (obligations from
+    /// the period its last run needed), a read from exactly the first period this run needs, and
+    /// a read from period 0 (what a run does when it needs earlier periods than its last one).
     private async Task<Comparison> CompareAsync(RoscaGroup g, DateOnly through)
     {
         await using var connection = await App.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
         var locked = (await GroupSchedule.LockForEngineAsync(connection, tx, g.GroupId, createHead: true, CancellationToken.None))!;
-        Assert.Null(locked.ObligationsFrom);
-        Assert.Empty(locked.Snapshot.Obligations);
         var full = (await GroupSchedule.LoadAsync(connection, tx, g.GroupId, CancellationToken.None))!;
         Assert.Equal(0, full.ObligationsFrom);
+        Assert.Equal(full.Snapshot.Obligations.Count(o => o.Period >= locked.ObligationsFrom), locked.Snapshot.Obligations.Count);
 
         var from = locked.DoneThrough?.AddDays(1) ?? locked.FirstEngineDate;
         var s = locked.Snapshot;
         var first = DailyPlanner.FirstPeriodNeeded(s.Kind, s.Calendar, s.Turns, s.PeriodsWithPayout, from);
-        var window = await locked.ReadObligationsFromAsync(connection, tx, first, CancellationToken.None);
+        Assert.True(first >= locked.ObligationsFrom, $"the last run needed periods from {locked.ObligationsFrom}, this one from {first}");
+        var exact = await locked.ReadObligationsFromAsync(connection, tx, first, CancellationToken.None);
+        var all = await locked.ReadObligationsFromAsync(connection, tx, 0, CancellationToken.None);
         await tx.RollbackAsync();
 
-        Assert.Equal(first, window.ObligationsFrom);
-        Assert.Equal(full.Snapshot.Obligations.Count(o => o.Period >= first), window.Snapshot.Obligations.Count);
-        var expected = DailyPlanner.Plan(full.Snapshot, from, through, Seeds());
-        var actual = DailyPlanner.Plan(window.Snapshot, from, through, Seeds());
-        Assert.Equal(Json(expected), Json(actual));
-        return new Comparison(first, DailyPlanner.FirstPeriodNeeded(GroupKind.Asca, s.Calendar, [], [], from), window.Snapshot.Obligations.Count,
-            full.Snapshot.Obligations.Count, expected.Select(e => e.GetType().Name).ToHashSet());
+        Assert.Equal(first, exact.ObligationsFrom);
+        Assert.Equal(full.Snapshot.Obligations.Count(o => o.Period >= first), exact.Snapshot.Obligations.Count);
+        var expected = Json(DailyPlanner.Plan(full.Snapshot, from, through, Seeds()));
+        foreach (var (what, read) in new[] { ("the engine's read", locked), ("from the first period needed", exact), ("from period 0", all) })
+            Assert.True(expected == Json(DailyPlanner.Plan(read.Snapshot, from, through, Seeds())), $"{what}, through {Iso(through)}: plans differ");
+        return new Comparison(locked.ObligationsFrom, first, DailyPlanner.FirstPeriodNeeded(GroupKind.Asca, s.Calendar, [], [], from),
+            locked.Snapshot.Obligations.Count, full.Snapshot.Obligations.Count,
+            DailyPlanner.Plan(full.Snapshot, from, through, Seeds()).Select(e => e.GetType().Name).ToHashSet());
     }
 
     // Every field of every effect, lists and tuples included (records compare lists by reference).
