@@ -13,7 +13,7 @@ public sealed partial class AccountJourneyTests(AppProcesses app)
     [Fact]
     public async Task A_member_registers_resets_the_password_by_SMS_and_signs_in_on_a_phone()
     {
-        var phone = "+2547" + Random.Shared.Next(10_000_000, 99_999_999);
+        var phone = Phones.Fresh();
         var page = await app.PhonePageAsync();
 
         await page.GotoAsync("/account/register");

@@ -15,8 +15,8 @@ public sealed partial class TreasurerJourneyTests(AppProcesses app)
     [Fact]
     public async Task A_treasurer_runs_a_first_meeting_and_a_member_sees_it_on_a_phone()
     {
-        var chairPhone = "+2547" + Random.Shared.Next(10_000_000, 99_999_999);
-        var memberPhone = "+2547" + Random.Shared.Next(10_000_000, 99_999_999);
+        var chairPhone = Phones.Fresh();
+        var memberPhone = Phones.Fresh();
         var page = await app.PhonePageAsync();
 
         // Register.

@@ -1,10 +1,24 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Pamoja.Sandbox.Scripts;
 
 namespace Pamoja.Sandbox.Tests;
 
 [Collection(SharedSandbox.Name)]
 public sealed class ScriptedNumberTests(SandboxFixture sandbox)
 {
+    [Fact]
+    public void ScriptedNumbersListsWhatEveryProviderRegisters()
+    {
+        // The list tests and demos check made-up numbers against (TestData.Phone) is the one
+        // the providers register for the inbox page: a new script cannot be left out of it.
+        var registered = sandbox.App.Services.GetServices<ScriptedNumber>().Select(s => (s.Provider, s.EndsWith)).Order().ToList();
+        Assert.NotEmpty(registered);
+        Assert.Equal(registered, ScriptedNumbers.All.Select(s => (s.Provider, s.EndsWith)).Order().ToList());
+        Assert.True(ScriptedNumbers.IsScripted("+254700000500"));
+        Assert.False(ScriptedNumbers.IsScripted(TestPhones.Kenyan()));
+    }
+
     [Theory]
     [InlineData("0405", 405, "InsufficientBalance")]
     [InlineData("0406", 406, "UserInBlacklist")]

@@ -8,7 +8,7 @@ public sealed class TwilioWebhookSandboxTests(TwilioHostFixture fixture) : IClas
 {
     private TwilioTestHost Host => fixture.Host;
 
-    private static string Phone() => "+2547" + Random.Shared.Next(0, 100_000_000).ToString("D8", System.Globalization.CultureInfo.InvariantCulture);
+    private static string Phone() => Pamoja.Web.Tests.Infrastructure.TestData.Phone();
 
     [Fact]
     public async Task ASignedWhatsAppMessageIsVerifiedParsedAndAnsweredWithTwiml()
