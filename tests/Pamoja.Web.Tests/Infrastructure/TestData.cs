@@ -11,11 +11,14 @@ public static partial class TestData
     /// A phone number no other test uses: Kenyan +2547xxxxxxxx with random digits, which no
     /// sandbox provider treats as scripted (their scripted outcomes are chosen by the last
     /// digits: none of those).
-    public static string Phone()
+    public static string Phone() => Phone("+2547");
+
+    /// The same with another country's prefix and eight random digits (MoMo tests: "+2567").
+    public static string Phone(string prefix)
     {
         while (true)
         {
-            var phone = "+2547" + Random.Shared.NextInt64(10_000_000, 99_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var phone = prefix + Random.Shared.NextInt64(10_000_000, 99_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
             // Not one a sandbox provider fails on purpose (an SMS script's "0500" lost an
             // invitation in a full run once).
             if (!Pamoja.Sandbox.Scripts.ScriptedNumbers.IsScripted(phone))

@@ -116,8 +116,7 @@ public static class OwnPaymentsData
 {
     /// A fresh Ugandan number: MoMo's sandbox treats any number outside its tables as an ordinary
     /// payer or payee whose payments succeed.
-    public static string MomoPhone() =>
-        "+2567" + Random.Shared.NextInt64(10_000_000, 99_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public static string MomoPhone() => TestData.Phone("+2567");
 
     /// A new group in the app's own database, with a new chair unless one is given.
     public static async Task<PayGroup> GroupAsync(this OwnPayments own, string currency = "KES", System.Text.Json.Nodes.JsonObject? body = null,

@@ -168,7 +168,7 @@ internal sealed class MomoTestHost : IAsyncDisposable
     }
 
     // A fresh E.164 number no script matches, so tests never see each other's transactions.
-    public static string FreshPhone() => "+2567" + Random.Shared.NextInt64(10_000_000, 99_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public static string FreshPhone() => Pamoja.Web.Tests.Infrastructure.TestData.Phone("+2567");
 
     public async ValueTask DisposeAsync()
     {
