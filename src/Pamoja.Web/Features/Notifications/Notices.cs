@@ -13,38 +13,32 @@ public static class Notices
     public static string Json(IReadOnlyDictionary<string, string> values) => JsonSerializer.Serialize(values);
 
     public static NpgsqlBatchCommand Command(string phone, string template, IReadOnlyDictionary<string, string> values, string? dedupeKey,
-        DateTimeOffset now, bool urgent = false)
-    {
-        var command = new NpgsqlBatchCommand("""
-            INSERT INTO notification_outbox (id, channel, recipient, template, params, urgent, sensitive, status, attempts, next_attempt_at, created_at, dedupe_key)
-            VALUES ($1, 'auto', $2, $3, $4, $5, false, 'pending', 0, $6, $6, $7)
-            ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = Guid.CreateVersion7(now) });
-        command.Parameters.Add(new NpgsqlParameter { Value = phone });
-        command.Parameters.Add(new NpgsqlParameter { Value = template });
-        command.Parameters.Add(new NpgsqlParameter { Value = Json(values), NpgsqlDbType = NpgsqlDbType.Jsonb });
-        command.Parameters.Add(new NpgsqlParameter { Value = urgent });
-        command.Parameters.Add(new NpgsqlParameter { Value = now });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)dedupeKey ?? DBNull.Value });
-        return command;
-    }
+        DateTimeOffset now, bool urgent = false) =>
+        Insert("auto", phone, template, Json(values), body: null, urgent, dedupeKey, now);
 
     /// An SMS whose text is already written (a chat reply in the language the member wrote in),
     /// urgent: it answers what the member just did.
-    public static NpgsqlBatchCommand SmsTextCommand(string phone, string template, string body, string? dedupeKey, DateTimeOffset now)
+    public static NpgsqlBatchCommand SmsTextCommand(string phone, string template, string body, string? dedupeKey, DateTimeOffset now) =>
+        Insert("sms", phone, template, valuesJson: null, body, urgent: true, dedupeKey, now);
+
+    // One notice: a template with its values (rendered at dispatch), or a text already written.
+    private static NpgsqlBatchCommand Insert(string channel, string phone, string template, string? valuesJson, string? body, bool urgent,
+        string? dedupeKey, DateTimeOffset now)
     {
         var command = new NpgsqlBatchCommand("""
-            INSERT INTO notification_outbox (id, channel, recipient, template, body, urgent, sensitive, status, attempts, next_attempt_at, created_at, dedupe_key)
-            VALUES ($1, 'sms', $2, $3, $4, true, false, 'pending', 0, $5, $5, $6)
+            INSERT INTO notification_outbox (id, channel, recipient, template, params, body, urgent, sensitive, status, attempts, next_attempt_at, created_at, dedupe_key)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, false, 'pending', 0, $8, $8, $9)
             ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = Guid.CreateVersion7(now) });
+        command.Parameters.Add(new NpgsqlParameter { Value = channel });
         command.Parameters.Add(new NpgsqlParameter { Value = phone });
         command.Parameters.Add(new NpgsqlParameter { Value = template });
-        command.Parameters.Add(new NpgsqlParameter { Value = body });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)valuesJson ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)body ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = urgent });
         command.Parameters.Add(new NpgsqlParameter { Value = now });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)dedupeKey ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)dedupeKey ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         return command;
     }
 
