@@ -49,7 +49,7 @@ public static class EngineCeiling
         {
             GroupId = g.Id,
             OldSeq = g.HeadSeq,
-            ObligationsFrom = DailyPlanner.FirstPeriodNeeded(snapshot.Kind, snapshot.Calendar, snapshot.Turns, snapshot.PeriodsWithPayout, day),
+            ObligationsFrom = DailyPlanner.FirstPeriodNeeded(snapshot, day),
         };
         var postedAt = EntryHash.ToStoredPrecision(now);
         var head = (Seq: g.HeadSeq, Hash: g.HeadHash);

@@ -104,6 +104,13 @@ public static class DailyPlanner
     /// obligations goes to them first (oldest first), so a snapshot that leaves them out must
     /// count each member's Contributed less their amounts: that plans exactly the same effects
     /// (DailyPlannerWindowTests checks it over random groups and runs).
+    public static int FirstPeriodNeeded(GroupSnapshot snapshot, DateOnly from)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        return FirstPeriodNeeded(snapshot.Kind, snapshot.Calendar, snapshot.Turns, snapshot.PeriodsWithPayout, from);
+    }
+
+    /// The same from the parts of a snapshot it looks at.
     public static int FirstPeriodNeeded(GroupKind kind, GroupCalendar calendar, IEnumerable<EngineTurn> turns,
         IReadOnlyCollection<int> periodsWithPayout, DateOnly from)
     {

@@ -32,7 +32,7 @@ public sealed class DailyPlannerWindowTests
                 var through = from.AddDays(random.Next(8) == 0 ? random.Next(1, 40) : 0);
                 PayAtRandom(world, random);
                 var full = world.Snapshot();
-                var first = DailyPlanner.FirstPeriodNeeded(full.Kind, full.Calendar, full.Turns, full.PeriodsWithPayout, from);
+                var first = DailyPlanner.FirstPeriodNeeded(full, from);
                 var window = Window(full, first);
 
                 var expected = DailyPlanner.Plan(full, from, through, Seeds());

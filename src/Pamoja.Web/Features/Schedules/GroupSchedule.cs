@@ -76,18 +76,8 @@ public sealed record GroupSchedule(
         ArgumentOutOfRangeException.ThrowIfNegative(firstPeriod);
         await using var batch = new NpgsqlBatch(connection, tx);
         AddObligationReads(batch, GroupId, firstPeriod);
-        if (firstPeriod > 0)
-            batch.BatchCommands.Add(Cmd("""
-                SELECT member_id, sum(amount)::bigint FROM obligations WHERE group_id = $1 AND period < $2 GROUP BY member_id
-                """, GroupId, firstPeriod));
         await using var reader = await batch.ExecuteReaderAsync(ct);
-        var (obligations, fined) = await ReadObligationsAsync(reader, ct);
-        var earlier = new Dictionary<Guid, long>();
-        if (firstPeriod > 0)
-        {
-            await reader.NextResultAsync(ct);
-            while (await reader.ReadAsync(ct)) earlier[reader.GetGuid(0)] = reader.GetInt64(1);
-        }
+        var (obligations, fined, earlier) = await ReadObligationsAsync(reader, ct);
         var members = LessEarlier(MembersRead, earlier);
         return this with { Snapshot = Snapshot with { Obligations = obligations, Fined = fined, Members = members }, ObligationsFrom = firstPeriod };
     }
@@ -137,21 +127,9 @@ public sealed record GroupSchedule(
         batch.BatchCommands.Add(Cmd("""
             SELECT cycle, seed, commitment FROM lottery_commitments WHERE group_id = $1 AND revealed_at IS NULL ORDER BY cycle LIMIT 1
             """, groupId));
-        if (lockForEngine)
-        {
-            // From the period the last run needed on (0 before the first run); the earlier
-            // obligations only as a sum per member.
-            const string From = "coalesce((SELECT obligations_from FROM engine_cursors WHERE group_id = $1), 0)";
-            batch.BatchCommands.Add(Cmd($"SELECT member_id, period, amount, due_on FROM obligations WHERE group_id = $1 AND period >= {From}", groupId));
-            batch.BatchCommands.Add(Cmd($"SELECT member_id, period FROM late_fines WHERE group_id = $1 AND period >= {From}", groupId));
-            batch.BatchCommands.Add(Cmd($"""
-                SELECT member_id, sum(amount)::bigint FROM obligations WHERE group_id = $1 AND period < {From} GROUP BY member_id
-                """, groupId));
-        }
-        else
-        {
-            AddObligationReads(batch, groupId, 0);
-        }
+        // The pages read every obligation; the engine, those from the period its last run
+        // needed on (the cursor's obligations_from, 0 before the first run).
+        AddObligationReads(batch, groupId, lockForEngine ? null : 0);
 
         await using var reader = await batch.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;
@@ -226,13 +204,7 @@ public sealed record GroupSchedule(
         await reader.NextResultAsync(ct);
         PendingDraw? pending = await reader.ReadAsync(ct) ? new PendingDraw(reader.GetInt32(0), reader.GetString(1), reader.GetString(2)) : null;
         await reader.NextResultAsync(ct);
-        var (obligations, fined) = await ReadObligationsAsync(reader, ct);
-        var earlier = new Dictionary<Guid, long>();
-        if (lockForEngine)
-        {
-            await reader.NextResultAsync(ct);
-            while (await reader.ReadAsync(ct)) earlier[reader.GetGuid(0)] = reader.GetInt64(1);
-        }
+        var (obligations, fined, earlier) = await ReadObligationsAsync(reader, ct);
 
         var createdOn = GroupClock.DateIn(createdAt, timeZone);
         var snapshot = new GroupSnapshot(kind, new GroupCalendar(startsOn, versions), policy, LessEarlier(members, earlier), obligations, fined,
@@ -250,14 +222,23 @@ public sealed record GroupSchedule(
         earlier.Count == 0 ? members
             : [.. members.Select(m => earlier.TryGetValue(m.Id, out var owed) ? m with { Contributed = m.Contributed - owed } : m)];
 
-    private static void AddObligationReads(NpgsqlBatch batch, Guid groupId, int firstPeriod)
+    /// The obligations and late fines from a period on, and each member's obligations before it
+    /// summed: from firstPeriod, or with null from the cursor's obligations_from.
+    private static void AddObligationReads(NpgsqlBatch batch, Guid groupId, int? firstPeriod)
     {
-        batch.BatchCommands.Add(Cmd("SELECT member_id, period, amount, due_on FROM obligations WHERE group_id = $1 AND period >= $2", groupId, firstPeriod));
-        batch.BatchCommands.Add(Cmd("SELECT member_id, period FROM late_fines WHERE group_id = $1 AND period >= $2", groupId, firstPeriod));
+        var (from, args) = firstPeriod is { } period
+            ? ("$2", new object[] { groupId, period })
+            : ("coalesce((SELECT obligations_from FROM engine_cursors WHERE group_id = $1), 0)", new object[] { groupId });
+        batch.BatchCommands.Add(Cmd($"SELECT member_id, period, amount, due_on FROM obligations WHERE group_id = $1 AND period >= {from}", args));
+        batch.BatchCommands.Add(Cmd($"SELECT member_id, period FROM late_fines WHERE group_id = $1 AND period >= {from}", args));
+        batch.BatchCommands.Add(Cmd($"""
+            SELECT member_id, sum(amount)::bigint FROM obligations WHERE group_id = $1 AND period < {from} GROUP BY member_id
+            """, args));
     }
 
-    /// The two result sets AddObligationReads asks for (the reader is on the first of them).
-    private static async Task<(List<EngineObligation>, List<(Guid, int)>)> ReadObligationsAsync(NpgsqlDataReader reader, CancellationToken ct)
+    /// The three result sets AddObligationReads asks for (the reader is on the first of them).
+    private static async Task<(List<EngineObligation>, List<(Guid, int)>, Dictionary<Guid, long>)> ReadObligationsAsync(NpgsqlDataReader reader,
+        CancellationToken ct)
     {
         var obligations = new List<EngineObligation>();
         while (await reader.ReadAsync(ct))
@@ -265,7 +246,10 @@ public sealed record GroupSchedule(
         await reader.NextResultAsync(ct);
         var fined = new List<(Guid, int)>();
         while (await reader.ReadAsync(ct)) fined.Add((reader.GetGuid(0), reader.GetInt32(1)));
-        return (obligations, fined);
+        await reader.NextResultAsync(ct);
+        var earlier = new Dictionary<Guid, long>();
+        while (await reader.ReadAsync(ct)) earlier[reader.GetGuid(0)] = reader.GetInt64(1);
+        return (obligations, fined, earlier);
     }
 
     internal static NpgsqlBatchCommand Cmd(string sql, params object?[] values) => LedgerWriter.Command(sql, values);

@@ -57,8 +57,7 @@ public sealed class RunGroupEngines(NpgsqlDataSource db, TimeProvider clock, ILo
         // The obligations of the periods this run can act on; earlier ones are settled history.
         // The read above holds those from the period the last run needed; read again from an
         // earlier one only if this run needs it.
-        var snapshot = schedule.Snapshot;
-        var firstPeriod = DailyPlanner.FirstPeriodNeeded(snapshot.Kind, snapshot.Calendar, snapshot.Turns, snapshot.PeriodsWithPayout, from);
+        var firstPeriod = DailyPlanner.FirstPeriodNeeded(schedule.Snapshot, from);
         if (firstPeriod < schedule.ObligationsFrom)
             schedule = await schedule.ReadObligationsFromAsync(connection, tx, firstPeriod, ct);
         await using var batch = new NpgsqlBatch(connection, tx);

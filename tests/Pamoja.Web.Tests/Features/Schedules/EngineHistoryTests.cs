@@ -113,21 +113,22 @@ public sealed class EngineHistoryTests : ScheduleTestBase
 
         var from = locked.DoneThrough?.AddDays(1) ?? locked.FirstEngineDate;
         var s = locked.Snapshot;
-        var first = DailyPlanner.FirstPeriodNeeded(s.Kind, s.Calendar, s.Turns, s.PeriodsWithPayout, from);
+        var first = DailyPlanner.FirstPeriodNeeded(s, from);
         var exact = await locked.ReadObligationsFromAsync(connection, tx, first, CancellationToken.None);
         var all = await locked.ReadObligationsFromAsync(connection, tx, 0, CancellationToken.None);
         await tx.RollbackAsync();
 
         Assert.Equal(first, exact.ObligationsFrom);
         Assert.Equal(full.Snapshot.Obligations.Count(o => o.Period >= first), exact.Snapshot.Obligations.Count);
-        var expected = Json(DailyPlanner.Plan(full.Snapshot, from, through, Seeds()));
+        var plan = DailyPlanner.Plan(full.Snapshot, from, through, Seeds());
+        var expected = Json(plan);
         // What the engine plans from: its first read, or the read from further back when it needs one.
         var engines = first < locked.ObligationsFrom ? exact : locked;
         foreach (var (what, read) in new[] { ("the engine's read", engines), ("from the first period needed", exact), ("from period 0", all) })
             Assert.True(expected == Json(DailyPlanner.Plan(read.Snapshot, from, through, Seeds())), $"{what}, through {Iso(through)}: plans differ");
         return new Comparison(locked.ObligationsFrom, first, DailyPlanner.FirstPeriodNeeded(GroupKind.Asca, s.Calendar, [], [], from),
             locked.Snapshot.Obligations.Count, full.Snapshot.Obligations.Count,
-            DailyPlanner.Plan(full.Snapshot, from, through, Seeds()).Select(e => e.GetType().Name).ToHashSet());
+            plan.Select(e => e.GetType().Name).ToHashSet());
     }
 
     // Every field of every effect, lists and tuples included (records compare lists by reference).
