@@ -63,8 +63,5 @@ internal sealed class ReportReceiver : IAsyncDisposable
     }
 
     // A port nothing listens on, for the "receiver is down" case.
-    public static Uri UnreachableUrl()
-    {
-        return new Uri($"http://127.0.0.1:{LocalPorts.Free()}/hooks/at/dlr");
-    }
+    public static Uri UnreachableUrl() => new($"http://127.0.0.1:{LocalPorts.Free()}/hooks/at/dlr");
 }

@@ -210,7 +210,6 @@ public sealed class ChannelsApp : IAsyncDisposable
 
     private static string Shorten(string s) => s.Length <= 40 ? s : s[..40] + "…";
 
-
     public async ValueTask DisposeAsync()
     {
         SandboxClient.Dispose();

@@ -104,7 +104,6 @@ public sealed class PaymentsApp : IAsyncDisposable
         return await condition();
     }
 
-
     public async ValueTask DisposeAsync()
     {
         SandboxClient.Dispose();
