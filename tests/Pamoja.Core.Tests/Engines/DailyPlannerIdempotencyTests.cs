@@ -31,7 +31,7 @@ public sealed class DailyPlannerIdempotencyTests
         var random = new Random(Seed);
         for (var i = 0; i < Cases; i++)
         {
-            var world = RandomWorld(random, out var description);
+            var world = EngineWorld.RandomGroup(random, maxRulesVersions: 1, out var description);
             var start = world.Calendar.StartsOn;
             var end = start.AddDays(random.Next(20, 200));
 
@@ -40,7 +40,7 @@ public sealed class DailyPlannerIdempotencyTests
             for (var from = firstDay; from <= end;)
             {
                 var through = from.AddDays(random.Next(0, 12));
-                PayAtRandom(world, random);
+                world.PayAtRandom(random);
                 var effects = world.Run(from, through);
 
                 // The same window again, with the effects written back: nothing but (some of) the same day's reminders,
@@ -68,56 +68,6 @@ public sealed class DailyPlannerIdempotencyTests
                 Assert.True(payout.Amount + payout.Discount <= owed, $"case {i}: payout {world.Describe(payout)} beyond {owed}");
                 Assert.Equal(payout.Discount, payout.Shares.Sum(s => s.Amount));
             }
-        }
-    }
-
-    private static EngineWorld RandomWorld(Random random, out string description)
-    {
-        var kind = random.Next(4) switch { 0 or 1 => GroupKind.Rosca, 2 => GroupKind.Asca, _ => GroupKind.Vsla };
-        var frequency = (Frequency)random.Next(5);
-        var everyDays = frequency == Frequency.Days ? random.Next(1, 20) : 0;
-        var fine = random.Next(3) switch
-        {
-            0 => LateFine.None,
-            1 => new LateFine(random.Next(1, 10_000), 0, random.Next(0, 8)),
-            _ => new LateFine(0, random.Next(1, 10_001), random.Next(0, 8)),
-        };
-        var amount = random.NextInt64(1, 1_000_000);
-        var order = (RotationOrder)random.Next(3);
-        var pot = (PotRule)random.Next(2);
-        var rules = kind == GroupKind.Rosca
-            ? Rosca(amount, pot, order, frequency, everyDays, fine)
-            : new GroupRules(amount, frequency, everyDays, 0, fine, null, null, kind == GroupKind.Vsla ? random.Next(1, 4) : 0, kind == GroupKind.Vsla ? 5 : 0);
-        var start = D("2027-01-01").AddDays(random.Next(0, 800));
-        var members = ActiveMembers(random.Next(2, 9), start.AddDays(-random.Next(-20, 30)))
-            .Select(m => random.Next(6) == 0 ? m with { Status = MemberStatus.Suspended } : m).ToList();
-        var world = new EngineWorld(kind, GroupCalendar.Simple(start, rules), members) { Policy = (PayoutPolicy)random.Next(2) };
-        if (kind == GroupKind.Rosca && order == RotationOrder.Lottery && random.Next(2) == 0)
-        {
-            var seed = world.NextSeed();
-            world.Pending = new PendingDraw(1, seed, Lottery.Commitment(seed));
-        }
-        if (kind == GroupKind.Rosca && order == RotationOrder.Bidding)
-            for (var p = 0; p < 40; p++)
-                for (var b = random.Next(0, 3); b > 0; b--)
-                    world.Bids.Add(new PeriodBid(p, new Bid(members[random.Next(members.Count)].Id, random.NextInt64(0, amount * members.Count),
-                        new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero).AddSeconds(random.Next(0, 3)))));
-        description = $"{kind} {frequency}/{everyDays} {order} {pot} {world.Policy} {members.Count} members, fine {fine}";
-        return world;
-    }
-
-    private static void PayAtRandom(EngineWorld world, Random random)
-    {
-        foreach (var member in world.Members.ToList())
-        {
-            var owed = world.Obligations.Where(o => o.MemberId == member.Id).Sum(o => o.Amount);
-            var paid = random.Next(4) switch
-            {
-                0 => member.Contributed,                                   // nothing new
-                1 => owed,                                                 // all caught up
-                _ => Math.Max(member.Contributed, random.NextInt64(0, owed + 1)),
-            };
-            world.SetContributed(member.Id, paid);
         }
     }
 }

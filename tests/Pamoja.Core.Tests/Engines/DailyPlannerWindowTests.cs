@@ -23,14 +23,14 @@ public sealed class DailyPlannerWindowTests
         var trimmed = 0;
         for (var i = 0; i < Cases; i++)
         {
-            var world = RandomWorld(random, out var description);
+            var world = EngineWorld.RandomGroup(random, maxRulesVersions: 3, out var description);
             var start = world.Calendar.StartsOn;
             var end = start.AddDays(random.Next(120, 500));
             for (var from = start.AddDays(-random.Next(0, 10)); from <= end;)
             {
                 // Mostly daily runs, now and then a catch-up after an outage.
                 var through = from.AddDays(random.Next(8) == 0 ? random.Next(1, 40) : 0);
-                PayAtRandom(world, random);
+                world.PayAtRandom(random);
                 var full = world.Snapshot();
                 var first = DailyPlanner.FirstPeriodNeeded(full, from);
                 var window = Window(full, first);
@@ -105,61 +105,5 @@ public sealed class DailyPlannerWindowTests
     {
         var n = 0;
         return () => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes($"window-{++n}")));
-    }
-
-    private static EngineWorld RandomWorld(Random random, out string description)
-    {
-        var kind = random.Next(4) switch { 0 or 1 => GroupKind.Rosca, 2 => GroupKind.Asca, _ => GroupKind.Vsla };
-        var start = D("2027-01-01").AddDays(random.Next(0, 800));
-        // One to three rules versions: the grace days (and now and then the frequency) change.
-        var versions = new List<RulesVersion>();
-        var order = (RotationOrder)random.Next(3);
-        var pot = (PotRule)random.Next(2);
-        var amount = random.NextInt64(1, 1_000_000);
-        var from = start;
-        for (var v = random.Next(1, 4); v > 0; v--)
-        {
-            var frequency = (Frequency)random.Next(5);
-            var everyDays = frequency == Frequency.Days ? random.Next(1, 20) : 0;
-            var fine = random.Next(4) switch
-            {
-                0 => LateFine.None,
-                1 or 2 => new LateFine(random.Next(1, 10_000), 0, random.Next(0, 15)),
-                _ => new LateFine(0, random.Next(1, 10_001), random.Next(0, 15)),
-            };
-            var rules = kind == GroupKind.Rosca
-                ? Rosca(amount, pot, order, frequency, everyDays, fine)
-                : new GroupRules(amount, frequency, everyDays, 0, fine, null, null, kind == GroupKind.Vsla ? random.Next(1, 4) : 0, kind == GroupKind.Vsla ? 5 : 0);
-            versions.Add(new RulesVersion(from, rules));
-            from = from.AddDays(random.Next(30, 200));
-        }
-        var calendar = new GroupCalendar(start, versions);
-        var members = ActiveMembers(random.Next(2, 9), start.AddDays(-random.Next(-20, 30)))
-            .Select(m => random.Next(6) == 0 ? m with { Status = MemberStatus.Suspended } : m).ToList();
-        var world = new EngineWorld(kind, calendar, members) { Policy = (PayoutPolicy)random.Next(2) };
-        if (kind == GroupKind.Rosca && order == RotationOrder.Bidding)
-            for (var p = 0; p < 80; p++)
-                for (var b = random.Next(0, 3); b > 0; b--)
-                    world.Bids.Add(new PeriodBid(p, new Bid(members[random.Next(members.Count)].Id, random.NextInt64(0, amount * members.Count),
-                        new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero).AddSeconds(random.Next(0, 3)))));
-        description = $"{kind} {order} {pot} {world.Policy} {members.Count} members, {versions.Count} rules versions " +
-                      string.Join(", ", versions.Select(v => $"{Iso(v.EffectiveFrom)} {v.Rules.Frequency}/{v.Rules.EveryDays} grace {v.Rules.LateFine.GraceDays}"));
-        return world;
-    }
-
-    /// Members pay at random: some keep up, some fall behind for a while, some never pay.
-    private static void PayAtRandom(EngineWorld world, Random random)
-    {
-        foreach (var member in world.Members.ToList())
-        {
-            var owed = world.Obligations.Where(o => o.MemberId == member.Id).Sum(o => o.Amount);
-            var paid = random.Next(6) switch
-            {
-                0 or 1 => member.Contributed,                               // nothing new
-                2 or 3 => owed,                                             // all caught up
-                _ => Math.Max(member.Contributed, random.NextInt64(0, owed + 1)),
-            };
-            world.SetContributed(member.Id, paid);
-        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Pamoja.Core.Engines;
 using Pamoja.Core.Groups;
+using Pamoja.Core.Rotation;
 using Pamoja.Core.Schedules;
 
 namespace Pamoja.Core.Tests.Engines;
@@ -59,6 +60,68 @@ internal sealed class EngineWorld
     {
         _seeds++;
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes($"seed-{_seeds}")));
+    }
+
+    /// A random group for property tests: any kind, frequency, fine, rotation order and pot,
+    /// 2–8 members (some suspended), a pending lottery draw now and then, bids for bidding
+    /// groups, and 1 to maxRulesVersions rules versions (grace days and frequency changing).
+    public static EngineWorld RandomGroup(Random random, int maxRulesVersions, out string description)
+    {
+        var kind = random.Next(4) switch { 0 or 1 => GroupKind.Rosca, 2 => GroupKind.Asca, _ => GroupKind.Vsla };
+        var start = D("2027-01-01").AddDays(random.Next(0, 800));
+        var order = (RotationOrder)random.Next(3);
+        var pot = (PotRule)random.Next(2);
+        var amount = random.NextInt64(1, 1_000_000);
+        var versions = new List<RulesVersion>();
+        var from = start;
+        for (var v = random.Next(1, maxRulesVersions + 1); v > 0; v--)
+        {
+            var frequency = (Frequency)random.Next(5);
+            var everyDays = frequency == Frequency.Days ? random.Next(1, 20) : 0;
+            var fine = random.Next(4) switch
+            {
+                0 => LateFine.None,
+                1 or 2 => new LateFine(random.Next(1, 10_000), 0, random.Next(0, 15)),
+                _ => new LateFine(0, random.Next(1, 10_001), random.Next(0, 15)),
+            };
+            var rules = kind == GroupKind.Rosca
+                ? Rosca(amount, pot, order, frequency, everyDays, fine)
+                : new GroupRules(amount, frequency, everyDays, 0, fine, null, null, kind == GroupKind.Vsla ? random.Next(1, 4) : 0, kind == GroupKind.Vsla ? 5 : 0);
+            versions.Add(new RulesVersion(from, rules));
+            from = from.AddDays(random.Next(30, 200));
+        }
+        var members = ActiveMembers(random.Next(2, 9), start.AddDays(-random.Next(-20, 30)))
+            .Select(m => random.Next(6) == 0 ? m with { Status = MemberStatus.Suspended } : m).ToList();
+        var world = new EngineWorld(kind, new GroupCalendar(start, versions), members) { Policy = (PayoutPolicy)random.Next(2) };
+        if (kind == GroupKind.Rosca && order == RotationOrder.Lottery && random.Next(2) == 0)
+        {
+            var seed = world.NextSeed();
+            world.Pending = new PendingDraw(1, seed, Lottery.Commitment(seed));
+        }
+        if (kind == GroupKind.Rosca && order == RotationOrder.Bidding)
+            for (var p = 0; p < 80; p++)
+                for (var b = random.Next(0, 3); b > 0; b--)
+                    world.Bids.Add(new PeriodBid(p, new Bid(members[random.Next(members.Count)].Id, random.NextInt64(0, amount * members.Count),
+                        new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero).AddSeconds(random.Next(0, 3)))));
+        description = $"{kind} {order} {pot} {world.Policy} {members.Count} members, " +
+                      string.Join(", ", versions.Select(v => $"{Iso(v.EffectiveFrom)} {v.Rules.Frequency}/{v.Rules.EveryDays} {v.Rules.LateFine}"));
+        return world;
+    }
+
+    /// Members pay at random between runs: nothing new, all caught up, or some of what they owe.
+    public void PayAtRandom(Random random)
+    {
+        foreach (var member in Members.ToList())
+        {
+            var owed = Obligations.Where(o => o.MemberId == member.Id).Sum(o => o.Amount);
+            var paid = random.Next(4) switch
+            {
+                0 => member.Contributed,
+                1 => owed,
+                _ => Math.Max(member.Contributed, random.NextInt64(0, owed + 1)),
+            };
+            SetContributed(member.Id, paid);
+        }
     }
 
     public EngineMember Member(Guid id) => Members.Single(m => m.Id == id);
